@@ -1,0 +1,179 @@
+package firewall
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// NetworkRule is a layer-4 allow rule. It is also the shape of the config key
+// firewall.extraNetworkRules, decoded straight into it.
+type NetworkRule struct {
+	Name                 string   `json:"name"`
+	Protocols            []string `json:"protocols"`            // TCP, UDP, ICMP or Any
+	SourceAddresses      []string `json:"sourceAddresses"`      // optional for extra rules: the AKS subnet
+	DestinationAddresses []string `json:"destinationAddresses"` // IPs, CIDRs or service tags
+	DestinationFqdns     []string `json:"destinationFqdns"`     // needs the DNS proxy (not on Basic)
+	DestinationPorts     []string `json:"destinationPorts"`
+}
+
+// ApplicationRule is an FQDN allow rule. It is also the shape of the config key
+// firewall.extraApplicationRules.
+type ApplicationRule struct {
+	Name            string   `json:"name"`
+	SourceAddresses []string `json:"sourceAddresses"` // optional for extra rules: the AKS subnet
+	TargetFqdns     []string `json:"targetFqdns"`
+	FqdnTags        []string `json:"fqdnTags"`
+	Protocols       []string `json:"protocols"` // "Https:443", "Http:80", "Mssql:1433"
+}
+
+// The rule and collection types are untyped strings in the API: a typo compiles, so they are
+// spelled once, here.
+const (
+	filterRuleCollection = "FirewallPolicyFilterRuleCollection"
+	networkRuleType      = "NetworkRule"
+	applicationRuleType  = "ApplicationRule"
+)
+
+// Service tags AKS nodes need over TCP 443 (docs: outbound-rules-control-egress).
+var aksServiceTags = []string{"AzureContainerRegistry", "MicrosoftContainerRegistry", "AzureActiveDirectory", "AzureMonitor"}
+
+// AKS core FQDNs, spelled out beside the AzureKubernetesService tag for when the tag changes.
+var aksCoreFqdns = []string{
+	"mcr.microsoft.com", "*.data.mcr.microsoft.com", "mcr-0001.mcr-msedge.net", "management.azure.com",
+	"login.microsoftonline.com", "packages.microsoft.com", "acs-mirror.azureedge.net", "packages.aks.azure.com",
+}
+
+// Ubuntu update mirrors: apt uses HTTP (packages are signed), snapshots use HTTPS.
+var (
+	ubuntuHTTPFqdns  = []string{"security.ubuntu.com", "azure.archive.ubuntu.com", "changelogs.ubuntu.com"}
+	ubuntuHTTPSFqdns = []string{"snapshot.ubuntu.com"}
+)
+
+// What the jump box's cloud-init downloads: the Azure CLI repository, kubectl (dl.k8s.io) and
+// kubelogin (GitHub releases), and what `az login` and `az aks get-credentials` call.
+var jumpBoxToolFqdns = []string{
+	"packages.microsoft.com", "dl.k8s.io", "cdn.dl.k8s.io", "github.com", "objects.githubusercontent.com",
+	"release-assets.githubusercontent.com", "login.microsoftonline.com", "management.azure.com", "graph.microsoft.com",
+}
+
+// collection is one allow collection of a rule collection group.
+type collection struct {
+	name             string
+	priority         int
+	networkRules     []NetworkRule
+	applicationRules []ApplicationRule
+}
+
+func (c collection) input() pulumi.Map {
+	rules := pulumi.Array{}
+	for _, r := range c.networkRules {
+		rules = append(rules, r.input())
+	}
+	for _, r := range c.applicationRules {
+		rules = append(rules, r.input())
+	}
+	return pulumi.Map{
+		"ruleCollectionType": pulumi.String(filterRuleCollection),
+		"name":               pulumi.String(c.name),
+		"priority":           pulumi.Int(c.priority),
+		"action":             pulumi.Map{"type": pulumi.String("Allow")},
+		"rules":              rules,
+	}
+}
+
+func collections(cs ...collection) pulumi.Array {
+	out := pulumi.Array{}
+	for _, c := range cs {
+		if len(c.networkRules)+len(c.applicationRules) > 0 {
+			out = append(out, c.input())
+		}
+	}
+	return out
+}
+
+func (r NetworkRule) input() pulumi.Map {
+	return withLists(pulumi.Map{"ruleType": pulumi.String(networkRuleType), "name": pulumi.String(r.Name)}, map[string][]string{
+		"ipProtocols":          r.Protocols,
+		"sourceAddresses":      r.SourceAddresses,
+		"destinationAddresses": r.DestinationAddresses,
+		"destinationFqdns":     r.DestinationFqdns,
+		"destinationPorts":     r.DestinationPorts,
+	})
+}
+
+func (r ApplicationRule) input() pulumi.Map {
+	protocols := pulumi.Array{}
+	for _, p := range r.Protocols {
+		kind, port, _ := strings.Cut(p, ":")
+		n, _ := strconv.Atoi(port) // validated by the config layer
+		protocols = append(protocols, pulumi.Map{"protocolType": pulumi.String(kind), "port": pulumi.Int(n)})
+	}
+	rule := pulumi.Map{"ruleType": pulumi.String(applicationRuleType), "name": pulumi.String(r.Name), "protocols": protocols}
+	return withLists(rule, map[string][]string{
+		"sourceAddresses": r.SourceAddresses,
+		"targetFqdns":     r.TargetFqdns,
+		"fqdnTags":        r.FqdnTags,
+	})
+}
+
+// withLists adds the non-empty lists to a rule: the API wants absent, not empty, fields.
+func withLists(rule pulumi.Map, lists map[string][]string) pulumi.Map {
+	for k, v := range lists {
+		if len(v) > 0 {
+			rule[k] = pulumi.ToStringArray(v)
+		}
+	}
+	return rule
+}
+
+// networkRules are what AKS nodes need at layer 4: NTP and the Azure service tags.
+func networkRules(aksSubnet string, dnsProxy bool) []NetworkRule {
+	ntp := NetworkRule{
+		Name: "ntp", Protocols: []string{"UDP"}, SourceAddresses: []string{aksSubnet},
+		DestinationFqdns: []string{"ntp.ubuntu.com"}, DestinationPorts: []string{"123"},
+	}
+	if !dnsProxy {
+		// FQDNs in network rules need the DNS proxy; without it NTP is allowed to any address,
+		// still only on UDP 123.
+		ntp.DestinationFqdns, ntp.DestinationAddresses = nil, []string{"*"}
+	}
+	rules := []NetworkRule{ntp}
+	for _, tag := range aksServiceTags {
+		rules = append(rules, NetworkRule{
+			Name: strings.ToLower(tag), Protocols: []string{"TCP"}, SourceAddresses: []string{aksSubnet},
+			DestinationAddresses: []string{tag}, DestinationPorts: []string{"443"},
+		})
+	}
+	return rules
+}
+
+// aksApplicationRules are the FQDNs AKS nodes need, and the OS updates of nodes and jump box.
+func aksApplicationRules(aksSubnet, jumpBoxSubnet string) []ApplicationRule {
+	https := []string{"Https:443"}
+	return []ApplicationRule{
+		{Name: "aks-fqdn-tag", SourceAddresses: []string{aksSubnet}, FqdnTags: []string{"AzureKubernetesService"}, Protocols: https},
+		{Name: "aks-core-fqdns", SourceAddresses: []string{aksSubnet}, TargetFqdns: aksCoreFqdns, Protocols: https},
+		{Name: "os-updates", SourceAddresses: []string{aksSubnet, jumpBoxSubnet}, TargetFqdns: ubuntuHTTPFqdns, Protocols: []string{"Http:80"}},
+		{Name: "os-updates-snapshot", SourceAddresses: []string{aksSubnet, jumpBoxSubnet}, TargetFqdns: ubuntuHTTPSFqdns, Protocols: https},
+	}
+}
+
+func jumpBoxApplicationRules(jumpBoxSubnet string) []ApplicationRule {
+	return []ApplicationRule{
+		{Name: "jumpbox-tools", SourceAddresses: []string{jumpBoxSubnet}, TargetFqdns: jumpBoxToolFqdns, Protocols: []string{"Https:443"}},
+	}
+}
+
+// withDefaultSources gives extra rules without sources the AKS subnet as their source.
+func withDefaultSources[R any](rules []R, sources func(*R) *[]string, aksSubnet string) []R {
+	out := make([]R, len(rules))
+	for i, r := range rules {
+		if s := sources(&r); len(*s) == 0 {
+			*s = []string{aksSubnet}
+		}
+		out[i] = r
+	}
+	return out
+}

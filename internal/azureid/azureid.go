@@ -1,0 +1,21 @@
+// Package azureid builds Azure resource IDs that Azure derives from other IDs, so that a resource
+// can refer to an inline child (a subnet) or a built-in role without a lookup.
+package azureid
+
+import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+// Subnet is the ID of an inline subnet: its VNet's ID and its name.
+func Subnet(vnetID pulumi.StringOutput, subnet string) pulumi.StringOutput {
+	return pulumi.Sprintf("%s/subnets/%s", vnetID, subnet)
+}
+
+// Built-in Azure role definition IDs (the same GUID in every subscription).
+const (
+	NetworkContributorRole        = "4d97b98b-1d4f-4787-a291-c67834d212e7"
+	PrivateDNSZoneContributorRole = "b12aa53e-6015-4669-85d0-8515ebb3ae7f"
+)
+
+// RoleDefinition is the subscription-scoped ID of a built-in role.
+func RoleDefinition(subscriptionID pulumi.StringOutput, role string) pulumi.StringOutput {
+	return pulumi.Sprintf("/subscriptions/%s/providers/Microsoft.Authorization/roleDefinitions/%s", subscriptionID, role)
+}

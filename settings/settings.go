@@ -1,0 +1,210 @@
+// Package settings loads the stack configuration once, fills defaults and validates it, so that
+// the components receive plain typed values they can trust.
+package settings
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"net/netip"
+	"slices"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+
+	"github.com/hubspoke/private-aks/firewall"
+)
+
+// Settings is the whole, validated configuration of one stack.
+type Settings struct {
+	Environment string
+	Location    string
+	NamePrefix  string
+	Tags        map[string]string
+	Hub         Hub
+	Spoke       Spoke
+	Cluster     Cluster
+	Firewall    Firewall
+	DNS         DNS
+	JumpBox     JumpBox
+}
+
+// Hub is the config key "hub": the hub VNet and its subnets.
+type Hub struct {
+	AddressSpace             netip.Prefix `json:"addressSpace"`
+	FirewallSubnet           netip.Prefix `json:"firewallSubnet"`
+	FirewallManagementSubnet netip.Prefix `json:"firewallManagementSubnet"` // Basic SKU only
+	JumpBoxSubnet            netip.Prefix `json:"jumpBoxSubnet"`
+	BastionSubnet            netip.Prefix `json:"bastionSubnet"` // reserved, not created yet
+	HasGateway               bool         `json:"hasGateway"`
+}
+
+// Spoke is the config key "spoke": the spoke VNet and the AKS node subnet.
+type Spoke struct {
+	AddressSpace netip.Prefix `json:"addressSpace"`
+	AksSubnet    netip.Prefix `json:"aksSubnet"`
+}
+
+// CNI modes of Azure CNI.
+const (
+	CNIOverlay    = "overlay"    // pods get IPs from PodCIDR, nodes only from the subnet
+	CNINodeSubnet = "nodeSubnet" // pods get VNet IPs from the node subnet
+)
+
+// Cluster is the config key "aks": the private cluster and its system node pool.
+type Cluster struct {
+	KubernetesVersion   string       `json:"kubernetesVersion"`
+	NodeCount           int          `json:"nodeCount"`
+	NodeSize            string       `json:"nodeSize"`
+	MaxPods             int          `json:"maxPods"`
+	CNI                 string       `json:"cni"`
+	PodCIDR             netip.Prefix `json:"podCidr"`
+	ServiceCIDR         netip.Prefix `json:"serviceCidr"`
+	DNSServiceIP        netip.Addr   `json:"dnsServiceIP"`
+	AvailabilityZones   []string     `json:"availabilityZones"`
+	AdminGroupObjectIDs []string     `json:"adminGroupObjectIds"`
+}
+
+// Private DNS zone modes of the cluster's API server.
+const (
+	ZoneSystem = "system" // AKS creates the zone in the node resource group
+	ZoneCustom = "custom" // the zone is created in the hub and handed to AKS
+)
+
+// DNS is the config key "dns".
+type DNS struct {
+	ZoneMode string `json:"zoneMode"`
+}
+
+// Firewall is the config key "firewall".
+type Firewall struct {
+	SKU                   string                     `json:"sku"`
+	AvailabilityZones     []string                   `json:"availabilityZones"`
+	ExtraNetworkRules     []firewall.NetworkRule     `json:"extraNetworkRules"`
+	ExtraApplicationRules []firewall.ApplicationRule `json:"extraApplicationRules"`
+}
+
+// JumpBox is the config key "jumpBox": the Linux VM in the hub used to reach the API server.
+type JumpBox struct {
+	Size          string `json:"size"`
+	AdminUsername string `json:"adminUsername"`
+	SSHPublicKey  string `json:"sshPublicKey"`
+}
+
+// Defaults of the optional keys. Pulumi.yaml declares the scalar ones with the same values; a
+// test keeps the two in step.
+const (
+	DefaultNamePrefix = "hubspoke"
+)
+
+func defaults() Settings {
+	return Settings{
+		NamePrefix: DefaultNamePrefix,
+		Tags:       map[string]string{},
+		Cluster: Cluster{
+			NodeCount:    3,
+			NodeSize:     "Standard_D4ds_v5",
+			MaxPods:      110,
+			CNI:          CNIOverlay,
+			PodCIDR:      netip.MustParsePrefix("192.168.0.0/16"),
+			ServiceCIDR:  netip.MustParsePrefix("172.16.0.0/16"),
+			DNSServiceIP: netip.MustParseAddr("172.16.0.10"),
+		},
+		DNS:      DNS{ZoneMode: ZoneSystem},
+		Firewall: Firewall{SKU: firewall.SKUStandard},
+		JumpBox:  JumpBox{Size: "Standard_B2s", AdminUsername: "azureuser"},
+	}
+}
+
+// Load reads every key of the project's namespace, fills defaults and validates the result.
+// Every problem is reported at once, each naming its key; nothing is registered on error.
+func Load(ctx *pulumi.Context) (*Settings, error) {
+	s := defaults()
+	var errs []error
+	for _, k := range keys(&s) {
+		raw, err := config.Try(ctx, k.name)
+		if errors.Is(err, config.ErrMissingVar) {
+			if k.required {
+				errs = append(errs, fmt.Errorf("%s: required key is missing (pulumi config set %s ...)", k.name, k.name))
+			}
+			continue
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", k.name, err))
+			continue
+		}
+		if err := k.decode(raw); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", k.name, err))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+type key struct {
+	name     string
+	required bool
+	decode   func(raw string) error
+}
+
+func keys(s *Settings) []key {
+	return []key{
+		{"environment", true, text(&s.Environment)},
+		{"location", true, text(&s.Location)},
+		{"namePrefix", false, text(&s.NamePrefix)},
+		{"tags", false, object(&s.Tags)},
+		{"hub", true, object(&s.Hub)},
+		{"spoke", true, object(&s.Spoke)},
+		{"aks", true, object(&s.Cluster)},
+		{"firewall", false, object(&s.Firewall)},
+		{"dns", false, object(&s.DNS)},
+		{"jumpBox", true, object(&s.JumpBox)},
+	}
+}
+
+func text(dst *string) func(string) error {
+	return func(raw string) error { *dst = raw; return nil }
+}
+
+// object decodes a structured key over its defaults and rejects unknown fields, so a typo in a
+// stack file is an error instead of a silently ignored setting.
+func object(dst any) func(string) error {
+	return func(raw string) error {
+		dec := json.NewDecoder(bytes.NewReader([]byte(raw)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(dst); err != nil {
+			return fmt.Errorf("not a valid value: %w", err)
+		}
+		return nil
+	}
+}
+
+// Name builds a Cloud Adoption Framework style name: <abbreviation>-<prefix>-<environment>[-<purpose>].
+func (s *Settings) Name(abbreviation string, purpose ...string) string {
+	name := fmt.Sprintf("%s-%s-%s", abbreviation, s.NamePrefix, s.Environment)
+	for _, p := range purpose {
+		name += "-" + p
+	}
+	return name
+}
+
+// ResourceTags are the tags every taggable resource carries: the configured ones plus the
+// environment and the tool that manages it.
+func (s *Settings) ResourceTags() map[string]string {
+	tags := maps.Clone(s.Tags)
+	tags["environment"] = s.Environment
+	tags["managedBy"] = "pulumi"
+	return tags
+}
+
+// sortedKeys gives map keys in a stable order, for deterministic messages.
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}

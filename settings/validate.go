@@ -1,0 +1,364 @@
+package settings
+
+import (
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+	"golang.org/x/crypto/ssh"
+
+	"github.com/hubspoke/private-aks/firewall"
+)
+
+// Azure reserves five addresses in every subnet (network, gateway, two DNS, broadcast).
+const azureReservedPerSubnet = 5
+
+// Limits Azure puts on the subnets and ranges this stack uses.
+const (
+	firewallSubnetMaxBits = 26 // AzureFirewallSubnet and AzureFirewallManagementSubnet: /26 or larger
+	bastionSubnetMaxBits  = 26 // AzureBastionSubnet: /26 or larger
+	serviceCIDRMinBits    = 12 // AKS rejects a service range larger than /12
+	upgradeSurgeNodes     = 1  // AKS adds one node during an upgrade by default
+)
+
+var (
+	environmentPattern = regexp.MustCompile(`^[a-z][a-z0-9]{0,7}$`)
+	locationPattern    = regexp.MustCompile(`^[a-z][a-z0-9]+$`)
+	prefixPattern      = regexp.MustCompile(`^[a-z][a-z0-9]{1,11}$`)
+	usernamePattern    = regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`)
+	ruleNamePattern    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$`)
+	appProtocolPattern = regexp.MustCompile(`^(Http|Https|Mssql):[0-9]{1,5}$`)
+)
+
+// Usernames Azure refuses for a Linux VM administrator.
+var reservedUsernames = []string{
+	"administrator", "admin", "user", "user1", "test", "user2", "test1", "user3", "admin1", "1",
+	"123", "a", "actuser", "adm", "admin2", "aspnet", "backup", "console", "david", "guest", "john",
+	"owner", "root", "server", "sql", "support", "support_388945a0", "sys", "test2", "test3", "user4", "user5",
+}
+
+// problems collects every validation error with the key path it belongs to.
+type problems []error
+
+func (p *problems) add(key, format string, args ...any) {
+	*p = append(*p, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
+}
+
+// Validate checks every rule and reports all broken ones at once.
+func (s *Settings) Validate() error {
+	var p problems
+	if !environmentPattern.MatchString(s.Environment) {
+		p.add("environment", "%q must be 1-8 lowercase letters or digits, starting with a letter", s.Environment)
+	}
+	if !locationPattern.MatchString(s.Location) {
+		p.add("location", "%q must be an Azure region name such as westeurope", s.Location)
+	}
+	if !prefixPattern.MatchString(s.NamePrefix) {
+		p.add("namePrefix", "%q must be 2-12 lowercase letters or digits, starting with a letter", s.NamePrefix)
+	}
+	for _, k := range sortedKeys(s.Tags) {
+		if k == "" || len(k) > 512 || strings.ContainsAny(k, `<>%&\?/`) {
+			p.add("tags."+k, "tag name must be 1-512 characters without <>%%&\\?/")
+		}
+		if len(s.Tags[k]) > 256 {
+			p.add("tags."+k, "tag value is longer than 256 characters")
+		}
+	}
+	s.validateNetwork(&p)
+	s.validateCluster(&p)
+	s.validateFirewall(&p)
+	if !slices.Contains([]string{ZoneSystem, ZoneCustom}, s.DNS.ZoneMode) {
+		p.add("dns.zoneMode", "%q is not one of %s, %s", s.DNS.ZoneMode, ZoneSystem, ZoneCustom)
+	}
+	s.validateJumpBox(&p)
+	return errors.Join(p...)
+}
+
+// namedPrefix is a range with the config key it came from, for overlap checks.
+type namedPrefix struct {
+	key    string
+	prefix netip.Prefix
+}
+
+func (s *Settings) validateNetwork(p *problems) {
+	basic := s.Firewall.SKU == firewall.SKUBasic
+	hubSubnets := []namedPrefix{
+		{"hub.firewallSubnet", s.Hub.FirewallSubnet},
+		{"hub.jumpBoxSubnet", s.Hub.JumpBoxSubnet},
+	}
+	if basic || s.Hub.FirewallManagementSubnet.IsValid() {
+		hubSubnets = append(hubSubnets, namedPrefix{"hub.firewallManagementSubnet", s.Hub.FirewallManagementSubnet})
+	}
+	if s.Hub.BastionSubnet.IsValid() {
+		hubSubnets = append(hubSubnets, namedPrefix{"hub.bastionSubnet", s.Hub.BastionSubnet})
+	}
+	hubOK := checkPrefix(p, "hub.addressSpace", s.Hub.AddressSpace)
+	spokeOK := checkPrefix(p, "spoke.addressSpace", s.Spoke.AddressSpace)
+	checkSubnets(p, namedPrefix{"hub.addressSpace", s.Hub.AddressSpace}, hubOK, hubSubnets)
+	checkSubnets(p, namedPrefix{"spoke.addressSpace", s.Spoke.AddressSpace}, spokeOK,
+		[]namedPrefix{{"spoke.aksSubnet", s.Spoke.AksSubnet}})
+
+	checkMinSize(p, "hub.firewallSubnet", s.Hub.FirewallSubnet, firewallSubnetMaxBits)
+	checkMinSize(p, "hub.firewallManagementSubnet", s.Hub.FirewallManagementSubnet, firewallSubnetMaxBits)
+	checkMinSize(p, "hub.bastionSubnet", s.Hub.BastionSubnet, bastionSubnetMaxBits)
+	if s.Hub.FirewallManagementSubnet.IsValid() && !basic {
+		p.add("hub.firewallManagementSubnet", "is only used by the Basic firewall SKU; remove it for %s", s.Firewall.SKU)
+	}
+
+	ranges := []namedPrefix{
+		{"hub.addressSpace", s.Hub.AddressSpace},
+		{"spoke.addressSpace", s.Spoke.AddressSpace},
+		{"aks.serviceCidr", s.Cluster.ServiceCIDR},
+	}
+	if s.Cluster.CNI == CNIOverlay {
+		ranges = append(ranges, namedPrefix{"aks.podCidr", s.Cluster.PodCIDR})
+	}
+	checkNoOverlap(p, ranges)
+}
+
+// checkPrefix reports a missing, non-IPv4 or non-canonical range and says whether it is usable.
+func checkPrefix(p *problems, key string, prefix netip.Prefix) bool {
+	switch {
+	case !prefix.IsValid():
+		p.add(key, "required: an IPv4 range in CIDR notation such as 10.0.0.0/16")
+	case !prefix.Addr().Is4():
+		p.add(key, "%s is not an IPv4 range", prefix)
+	case prefix != prefix.Masked():
+		p.add(key, "%s has host bits set; did you mean %s?", prefix, prefix.Masked())
+	default:
+		return true
+	}
+	return false
+}
+
+func checkSubnets(p *problems, vnet namedPrefix, vnetOK bool, subnets []namedPrefix) {
+	var valid []namedPrefix
+	for _, sn := range subnets {
+		if !checkPrefix(p, sn.key, sn.prefix) {
+			continue
+		}
+		if vnetOK && !(vnet.prefix.Contains(sn.prefix.Addr()) && sn.prefix.Bits() >= vnet.prefix.Bits()) {
+			p.add(sn.key, "%s is outside %s %s", sn.prefix, vnet.key, vnet.prefix)
+		}
+		valid = append(valid, sn)
+	}
+	checkNoOverlap(p, valid)
+}
+
+func checkNoOverlap(p *problems, ranges []namedPrefix) {
+	for i, a := range ranges {
+		for _, b := range ranges[i+1:] {
+			if a.prefix.IsValid() && b.prefix.IsValid() && a.prefix.Overlaps(b.prefix) {
+				p.add(b.key, "%s overlaps %s %s", b.prefix, a.key, a.prefix)
+			}
+		}
+	}
+}
+
+func checkMinSize(p *problems, key string, prefix netip.Prefix, maxBits int) {
+	if prefix.IsValid() && prefix.Bits() > maxBits {
+		p.add(key, "%s is smaller than the /%d Azure requires", prefix, maxBits)
+	}
+}
+
+func usableAddresses(prefix netip.Prefix) int {
+	return 1<<(32-prefix.Bits()) - azureReservedPerSubnet
+}
+
+func (s *Settings) validateCluster(p *problems) {
+	c := s.Cluster
+	if !validKubernetesVersion(c.KubernetesVersion) {
+		p.add("aks.kubernetesVersion", "%q must be MAJOR.MINOR or MAJOR.MINOR.PATCH, such as 1.30 or 1.30.6", c.KubernetesVersion)
+	}
+	if c.NodeCount < 1 || c.NodeCount > 1000 {
+		p.add("aks.nodeCount", "%d must be between 1 and 1000", c.NodeCount)
+	}
+	if c.NodeSize == "" {
+		p.add("aks.nodeSize", "required: a VM size such as Standard_D4ds_v5")
+	}
+	if c.MaxPods < 10 || c.MaxPods > 250 {
+		p.add("aks.maxPods", "%d must be between 10 and 250", c.MaxPods)
+	}
+	if !slices.Contains([]string{CNIOverlay, CNINodeSubnet}, c.CNI) {
+		p.add("aks.cni", "%q is not one of %s, %s", c.CNI, CNIOverlay, CNINodeSubnet)
+	}
+	if c.CNI == CNIOverlay {
+		checkPrefix(p, "aks.podCidr", c.PodCIDR)
+	}
+	if checkPrefix(p, "aks.serviceCidr", c.ServiceCIDR) {
+		if c.ServiceCIDR.Bits() < serviceCIDRMinBits {
+			p.add("aks.serviceCidr", "%s is larger than the /%d AKS allows", c.ServiceCIDR, serviceCIDRMinBits)
+		}
+		switch {
+		case !c.DNSServiceIP.IsValid():
+			p.add("aks.dnsServiceIP", "required: an address inside aks.serviceCidr")
+		case !c.ServiceCIDR.Contains(c.DNSServiceIP):
+			p.add("aks.dnsServiceIP", "%s is outside aks.serviceCidr %s", c.DNSServiceIP, c.ServiceCIDR)
+		case c.DNSServiceIP == c.ServiceCIDR.Addr():
+			p.add("aks.dnsServiceIP", "%s is the network address of aks.serviceCidr %s", c.DNSServiceIP, c.ServiceCIDR)
+		case c.DNSServiceIP == c.ServiceCIDR.Addr().Next():
+			p.add("aks.dnsServiceIP", "%s is the first address of aks.serviceCidr %s, which the kubernetes service takes", c.DNSServiceIP, c.ServiceCIDR)
+		}
+	}
+	if s.Spoke.AksSubnet.IsValid() && c.NodeCount >= 1 && c.MaxPods >= 1 {
+		nodes := c.NodeCount + upgradeSurgeNodes
+		need, why := nodes, fmt.Sprintf("%d nodes (+%d upgrade surge)", c.NodeCount, upgradeSurgeNodes)
+		if c.CNI == CNINodeSubnet {
+			need = nodes * (c.MaxPods + 1)
+			why += fmt.Sprintf(" x (%d max pods + 1 node IP)", c.MaxPods)
+		}
+		if have := usableAddresses(s.Spoke.AksSubnet); have < need {
+			p.add("spoke.aksSubnet", "%s holds %d usable addresses, %s need %d", s.Spoke.AksSubnet, have, why, need)
+		}
+	}
+	checkZones(p, "aks.availabilityZones", c.AvailabilityZones)
+	for i, id := range c.AdminGroupObjectIDs {
+		if _, err := uuid.Parse(id); err != nil {
+			p.add(fmt.Sprintf("aks.adminGroupObjectIds[%d]", i), "%q is not an Entra ID object ID (a GUID)", id)
+		}
+	}
+}
+
+// validKubernetesVersion accepts MAJOR.MINOR or MAJOR.MINOR.PATCH with major version 1.
+func validKubernetesVersion(v string) bool {
+	parts := strings.Split(v, ".")
+	if len(parts) < 2 || len(parts) > 3 || parts[0] != "1" {
+		return false
+	}
+	for _, part := range parts {
+		if _, err := strconv.ParseUint(part, 10, 16); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+func checkZones(p *problems, key string, zones []string) {
+	for i, z := range zones {
+		if !slices.Contains([]string{"1", "2", "3"}, z) || slices.Index(zones, z) != i {
+			p.add(fmt.Sprintf("%s[%d]", key, i), "%q must be one of \"1\", \"2\", \"3\", each at most once", z)
+		}
+	}
+}
+
+func (s *Settings) validateFirewall(p *problems) {
+	f := s.Firewall
+	if !slices.Contains([]string{firewall.SKUBasic, firewall.SKUStandard, firewall.SKUPremium}, f.SKU) {
+		p.add("firewall.sku", "%q is not one of %s, %s, %s", f.SKU, firewall.SKUBasic, firewall.SKUStandard, firewall.SKUPremium)
+	}
+	checkZones(p, "firewall.availabilityZones", f.AvailabilityZones)
+	names := map[string]bool{}
+	uniqueName := func(key, name string) {
+		if !ruleNamePattern.MatchString(name) {
+			p.add(key+".name", "%q must be 1-80 letters, digits, '_', '.' or '-'", name)
+		} else if names[name] {
+			p.add(key+".name", "%q is used by another extra rule", name)
+		}
+		names[name] = true
+	}
+	for i, r := range f.ExtraNetworkRules {
+		key := fmt.Sprintf("firewall.extraNetworkRules[%d]", i)
+		uniqueName(key, r.Name)
+		checkSources(p, key, r.SourceAddresses)
+		for _, proto := range r.Protocols {
+			if !slices.Contains([]string{"TCP", "UDP", "ICMP", "Any"}, proto) {
+				p.add(key+".protocols", "%q is not one of TCP, UDP, ICMP, Any", proto)
+			}
+		}
+		if len(r.Protocols) == 0 {
+			p.add(key+".protocols", "required: at least one of TCP, UDP, ICMP, Any")
+		}
+		if len(r.DestinationAddresses)+len(r.DestinationFqdns) == 0 {
+			p.add(key, "needs destinationAddresses or destinationFqdns")
+		}
+		if len(r.DestinationFqdns) > 0 && f.SKU == firewall.SKUBasic {
+			p.add(key+".destinationFqdns", "FQDNs in network rules need the DNS proxy, which the Basic SKU lacks")
+		}
+		allPorts := len(r.DestinationPorts) == 0
+		for _, port := range r.DestinationPorts {
+			if !validPortRange(port) {
+				p.add(key+".destinationPorts", "%q is not a port, a range such as 8000-8080, or *", port)
+			}
+			allPorts = allPorts || port == "*" || port == "1-65535" || port == "0-65535"
+		}
+		if allPorts && (slices.Contains(r.DestinationAddresses, "*") || slices.Contains(r.DestinationFqdns, "*")) {
+			p.add(key, "allows any destination on any port: a catch-all rule defeats the firewall")
+		}
+	}
+	for i, r := range f.ExtraApplicationRules {
+		key := fmt.Sprintf("firewall.extraApplicationRules[%d]", i)
+		uniqueName(key, r.Name)
+		checkSources(p, key, r.SourceAddresses)
+		if len(r.TargetFqdns)+len(r.FqdnTags) == 0 {
+			p.add(key+".targetFqdns", "required: at least one FQDN (or an FQDN tag in fqdnTags)")
+		}
+		if slices.Contains(r.TargetFqdns, "*") {
+			p.add(key+".targetFqdns", "\"*\" allows every site: a catch-all rule defeats the firewall")
+		}
+		if len(r.Protocols) == 0 {
+			p.add(key+".protocols", "required: at least one such as Https:443")
+		}
+		for _, proto := range r.Protocols {
+			if !appProtocolPattern.MatchString(proto) {
+				p.add(key+".protocols", "%q must be Http:<port>, Https:<port> or Mssql:<port>", proto)
+			}
+		}
+	}
+}
+
+func checkSources(p *problems, key string, sources []string) {
+	for _, src := range sources {
+		if _, err := netip.ParsePrefix(src); err == nil {
+			continue
+		}
+		if _, err := netip.ParseAddr(src); err != nil {
+			p.add(key+".sourceAddresses", "%q is not an IPv4 address or range", src)
+		}
+	}
+}
+
+func validPortRange(port string) bool {
+	if port == "*" {
+		return true
+	}
+	low, high, isRange := strings.Cut(port, "-")
+	if !isRange {
+		high = low
+	}
+	lo, errLo := strconv.ParseUint(low, 10, 16)
+	hi, errHi := strconv.ParseUint(high, 10, 16)
+	return errLo == nil && errHi == nil && lo >= 1 && lo <= hi
+}
+
+func (s *Settings) validateJumpBox(p *problems) {
+	j := s.JumpBox
+	if j.Size == "" {
+		p.add("jumpBox.size", "required: a VM size such as Standard_B2s")
+	}
+	if !usernamePattern.MatchString(j.AdminUsername) || slices.Contains(reservedUsernames, j.AdminUsername) {
+		p.add("jumpBox.adminUsername", "%q must be a lowercase Linux user name that Azure does not reserve (not root, admin, ...)", j.AdminUsername)
+	}
+	if j.SSHPublicKey == "" {
+		p.add("jumpBox.sshPublicKey", "required: an OpenSSH public key (ssh-ed25519 or ssh-rsa of 2048 bits or more)")
+		return
+	}
+	key, _, _, rest, err := ssh.ParseAuthorizedKey([]byte(j.SSHPublicKey))
+	switch {
+	case err != nil:
+		p.add("jumpBox.sshPublicKey", "does not parse as an OpenSSH public key: %v", err)
+	case len(strings.TrimSpace(string(rest))) > 0:
+		p.add("jumpBox.sshPublicKey", "holds more than one key; give exactly one")
+	case key.Type() != ssh.KeyAlgoED25519 && key.Type() != ssh.KeyAlgoRSA:
+		p.add("jumpBox.sshPublicKey", "%s keys are not accepted by Azure; use ssh-ed25519 or ssh-rsa", key.Type())
+	case key.Type() == ssh.KeyAlgoRSA:
+		if pub, ok := key.(ssh.CryptoPublicKey).CryptoPublicKey().(*rsa.PublicKey); ok && pub.N.BitLen() < 2048 {
+			p.add("jumpBox.sshPublicKey", "RSA key of %d bits is shorter than the 2048 Azure requires", pub.N.BitLen())
+		}
+	}
+}

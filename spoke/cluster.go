@@ -1,0 +1,193 @@
+package spoke
+
+import (
+	"github.com/google/uuid"
+	authorization "github.com/pulumi/pulumi-azure-native-sdk/authorization/v2"
+	// 2024-10-01 rather than the module's default 2023-04-01: it has the Cilium dataplane and the
+	// node OS upgrade channel, and picking it now avoids replacing the cluster to move later.
+	containerservice "github.com/pulumi/pulumi-azure-native-sdk/containerservice/v2/v20241001"
+	managedidentity "github.com/pulumi/pulumi-azure-native-sdk/managedidentity/v2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/hubspoke/private-aks/internal/azureid"
+)
+
+// ClusterArgs configures the private cluster. Every field is required unless its comment says otherwise.
+type ClusterArgs struct {
+	Location          string
+	ResourceGroupName pulumi.StringInput
+	ClusterName       string
+	IdentityName      string
+	KubernetesVersion string
+	NodeSize          string
+	NodeCount         int
+	MaxPods           int
+	Zones             []string // optional: availability zones of the system pool
+	// Overlay selects Azure CNI Overlay (pods on PodCIDR); false gives pods VNet IPs.
+	Overlay             bool
+	PodCIDR             string // overlay only
+	ServiceCIDR         string
+	DNSServiceIP        string
+	AdminGroupObjectIDs []string // optional: Entra ID groups made cluster admins
+	VNetID              pulumi.StringInput
+	SubnetID            pulumi.StringInput
+	RouteTableID        pulumi.StringInput
+	// PrivateDNSZoneID is optional: a zone created beforehand ("custom" mode). Without it AKS
+	// creates and owns the zone ("system" mode).
+	PrivateDNSZoneID pulumi.StringInput
+	// DefaultRoute, FirewallRuleGroups and Peerings are what node egress needs while the cluster
+	// is created; the cluster waits for each.
+	DefaultRoute       pulumi.Resource
+	FirewallRuleGroups []pulumi.Resource
+	Peerings           []pulumi.Resource
+	Tags               map[string]string
+}
+
+// Cluster is the private AKS cluster component.
+type Cluster struct {
+	pulumi.ResourceState
+
+	Name              pulumi.StringOutput
+	PrivateFQDN       pulumi.StringOutput
+	NodeResourceGroup pulumi.StringOutput
+	// RoleAssignments are the grants the control-plane identity holds before the cluster exists.
+	RoleAssignments []pulumi.Resource
+}
+
+// NewCluster registers the control-plane identity, its role assignments and the private cluster.
+func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulumi.ResourceOption) (*Cluster, error) {
+	c := &Cluster{}
+	if err := ctx.RegisterComponentResource("hubspoke:spoke:Cluster", name, c, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(c)
+	tags := pulumi.ToStringMap(args.Tags)
+
+	// A user-assigned identity exists before the cluster, so its grants can be in place when AKS
+	// first uses them; a system-assigned one would only exist with the cluster.
+	identity, err := managedidentity.NewUserAssignedIdentity(ctx, name+"-identity", &managedidentity.UserAssignedIdentityArgs{
+		ResourceGroupName: args.ResourceGroupName,
+		ResourceName:      pulumi.String(args.IdentityName),
+		Location:          pulumi.String(args.Location),
+		Tags:              tags,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	subscriptionID := authorization.GetClientConfigOutput(ctx, pulumi.Parent(c)).SubscriptionId()
+	grant := func(suffix, role string, scope pulumi.StringInput) error {
+		ra, err := authorization.NewRoleAssignment(ctx, name+suffix, &authorization.RoleAssignmentArgs{
+			Scope:            scope,
+			RoleDefinitionId: azureid.RoleDefinition(subscriptionID, role),
+			PrincipalId:      identity.PrincipalId,
+			// Skips the directory lookup that fails while a new identity replicates.
+			PrincipalType: pulumi.String("ServicePrincipal"),
+			// Named from what it grants, so every run asks for the same assignment.
+			RoleAssignmentName: scope.ToStringOutput().ApplyT(func(scopeID string) string {
+				return uuid.NewSHA1(uuid.NameSpaceURL, []byte(scopeID+"|"+role+"|"+args.IdentityName)).String()
+			}).(pulumi.StringOutput),
+		}, parent)
+		c.RoleAssignments = append(c.RoleAssignments, ra)
+		return err
+	}
+	// AKS joins the node subnet and, with a custom zone, links the zone to the VNet itself.
+	if err := grant("-network-contributor-vnet", azureid.NetworkContributorRole, args.VNetID); err != nil {
+		return nil, err
+	}
+	// With userDefinedRouting AKS reads the subnet's route table.
+	if err := grant("-network-contributor-rt", azureid.NetworkContributorRole, args.RouteTableID); err != nil {
+		return nil, err
+	}
+	privateDNSZone := pulumi.String("system").ToStringOutput()
+	if args.PrivateDNSZoneID != nil {
+		privateDNSZone = args.PrivateDNSZoneID.ToStringOutput()
+		// AKS writes the API server's A record into a zone it does not own.
+		if err := grant("-dns-zone-contributor", azureid.PrivateDNSZoneContributorRole, args.PrivateDNSZoneID); err != nil {
+			return nil, err
+		}
+	}
+
+	networkProfile := containerservice.ContainerServiceNetworkProfileArgs{
+		NetworkPlugin: pulumi.String(containerservice.NetworkPluginAzure),
+		// Egress leaves through the hub firewall; AKS checks the 0.0.0.0/0 route at creation.
+		OutboundType:    pulumi.String(containerservice.OutboundTypeUserDefinedRouting),
+		LoadBalancerSku: pulumi.String(containerservice.LoadBalancerSkuStandard),
+		// Set explicitly: the SDK defaults (10.0.0.0/16) would silently overlap a VNet.
+		ServiceCidr:  pulumi.String(args.ServiceCIDR),
+		DnsServiceIP: pulumi.String(args.DNSServiceIP),
+		// Without overlay, the Azure dataplane with Calico policies. (The SDK always sends its
+		// default podCidr; AKS replaces it with the node subnet's range when overlay is off.)
+		NetworkDataplane: pulumi.String(containerservice.NetworkDataplaneAzure),
+		NetworkPolicy:    pulumi.String(containerservice.NetworkPolicyCalico),
+	}
+	if args.Overlay {
+		// Overlay keeps pod IPs out of the VNet, so the spoke stays small; Cilium is the
+		// dataplane Microsoft develops it with and enforces network policy in eBPF.
+		networkProfile.NetworkPluginMode = pulumi.String(containerservice.NetworkPluginModeOverlay)
+		networkProfile.PodCidr = pulumi.String(args.PodCIDR)
+		networkProfile.NetworkDataplane = pulumi.String(containerservice.NetworkDataplaneCilium)
+		networkProfile.NetworkPolicy = pulumi.String(containerservice.NetworkPolicyCilium)
+	}
+
+	cluster, err := containerservice.NewManagedCluster(ctx, name, &containerservice.ManagedClusterArgs{
+		ResourceGroupName: args.ResourceGroupName,
+		ResourceName:      pulumi.String(args.ClusterName),
+		Location:          pulumi.String(args.Location),
+		DnsPrefix:         pulumi.String(args.ClusterName),
+		KubernetesVersion: pulumi.String(args.KubernetesVersion),
+		Identity: containerservice.ManagedClusterIdentityArgs{
+			Type:                   containerservice.ResourceIdentityTypeUserAssigned,
+			UserAssignedIdentities: pulumi.StringArray{identity.ID().ToStringOutput()},
+		},
+		ApiServerAccessProfile: containerservice.ManagedClusterAPIServerAccessProfileArgs{
+			EnablePrivateCluster:           pulumi.Bool(true),
+			EnablePrivateClusterPublicFQDN: pulumi.Bool(false),
+			PrivateDNSZone:                 privateDNSZone,
+		},
+		EnableRBAC: pulumi.Bool(true),
+		AadProfile: containerservice.ManagedClusterAADProfileArgs{
+			Managed:             pulumi.Bool(true),
+			EnableAzureRBAC:     pulumi.Bool(true),
+			AdminGroupObjectIDs: pulumi.ToStringArray(args.AdminGroupObjectIDs),
+		},
+		// Entra ID is the only way in: no static admin kubeconfig.
+		DisableLocalAccounts: pulumi.Bool(true),
+		NetworkProfile:       networkProfile,
+		AgentPoolProfiles: containerservice.ManagedClusterAgentPoolProfileArray{containerservice.ManagedClusterAgentPoolProfileArgs{
+			Name:                pulumi.String("system"),
+			Mode:                pulumi.String(containerservice.AgentPoolModeSystem),
+			Type:                pulumi.String(containerservice.AgentPoolTypeVirtualMachineScaleSets),
+			OsType:              pulumi.String(containerservice.OSTypeLinux),
+			OsSKU:               pulumi.String(containerservice.OSSKUUbuntu),
+			VmSize:              pulumi.String(args.NodeSize),
+			Count:               pulumi.Int(args.NodeCount),
+			MaxPods:             pulumi.Int(args.MaxPods),
+			OrchestratorVersion: pulumi.String(args.KubernetesVersion),
+			AvailabilityZones:   pulumi.ToStringArray(args.Zones),
+			VnetSubnetID:        args.SubnetID,
+			EnableNodePublicIP:  pulumi.Bool(false),
+		}},
+		Tags: tags,
+	}, parent,
+		// AKS validates the subnet's 0.0.0.0/0 route to the firewall when the cluster is created.
+		pulumi.DependsOn([]pulumi.Resource{args.DefaultRoute}),
+		// Nodes bootstrap through the firewall: the allow rules must exist or provisioning times out.
+		pulumi.DependsOn(args.FirewallRuleGroups),
+		// The firewall's private IP is in the hub: node egress crosses the peering.
+		pulumi.DependsOn(args.Peerings),
+		// The identity's grants must exist before AKS joins the subnet and reads the route table.
+		pulumi.DependsOn(c.RoleAssignments),
+	)
+	if err != nil {
+		return nil, err
+	}
+
+	c.Name = cluster.Name
+	c.PrivateFQDN = cluster.PrivateFQDN
+	c.NodeResourceGroup = cluster.NodeResourceGroup.Elem()
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"name":              c.Name,
+		"privateFqdn":       c.PrivateFQDN,
+		"nodeResourceGroup": c.NodeResourceGroup,
+	})
+}

@@ -1,0 +1,83 @@
+// Package spoke builds the spoke of the topology in two components: the network (resource group,
+// VNet, AKS subnet on the hub's egress route table) and the private cluster with its identity.
+// They are separate because the peering and, in custom DNS mode, the private zone must sit
+// between them: both need the spoke VNet and both must exist before the cluster.
+package spoke
+
+import (
+	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2"
+	resources "github.com/pulumi/pulumi-azure-native-sdk/resources/v2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/hubspoke/private-aks/internal/azureid"
+)
+
+// AksSubnetName is the name of the node subnet.
+const AksSubnetName = "snet-aks-nodes"
+
+// Args configures the spoke network. All fields are required.
+type Args struct {
+	Location          string
+	ResourceGroupName string
+	VNetName          string
+	AddressSpace      string
+	AksSubnet         string
+	// RouteTableID is the egress route table the AKS subnet is associated with.
+	RouteTableID pulumi.StringInput
+	Tags         map[string]string
+}
+
+// Spoke is the spoke network component.
+type Spoke struct {
+	pulumi.ResourceState
+
+	ResourceGroupName pulumi.StringOutput
+	VNetID            pulumi.StringOutput
+	VNetName          pulumi.StringOutput
+	AksSubnetID       pulumi.StringOutput
+}
+
+// New registers the spoke resource group and VNet.
+func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Spoke, error) {
+	s := &Spoke{}
+	if err := ctx.RegisterComponentResource("hubspoke:spoke:Spoke", name, s, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(s)
+	tags := pulumi.ToStringMap(args.Tags)
+
+	rg, err := resources.NewResourceGroup(ctx, name+"-rg", &resources.ResourceGroupArgs{
+		ResourceGroupName: pulumi.String(args.ResourceGroupName),
+		Location:          pulumi.String(args.Location),
+		Tags:              tags,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	vnet, err := network.NewVirtualNetwork(ctx, name+"-vnet", &network.VirtualNetworkArgs{
+		ResourceGroupName:  rg.Name,
+		VirtualNetworkName: pulumi.String(args.VNetName),
+		Location:           pulumi.String(args.Location),
+		AddressSpace:       network.AddressSpaceArgs{AddressPrefixes: pulumi.StringArray{pulumi.String(args.AddressSpace)}},
+		// Inline, so that the subnet and its route table association exist with the VNet.
+		Subnets: network.SubnetTypeArray{network.SubnetTypeArgs{
+			Name:          pulumi.String(AksSubnetName),
+			AddressPrefix: pulumi.String(args.AksSubnet),
+			RouteTable:    network.RouteTableTypeArgs{Id: args.RouteTableID},
+		}},
+		Tags: tags,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+
+	s.ResourceGroupName = rg.Name
+	s.VNetID = vnet.ID().ToStringOutput()
+	s.VNetName = vnet.Name
+	s.AksSubnetID = azureid.Subnet(s.VNetID, AksSubnetName)
+	return s, ctx.RegisterResourceOutputs(s, pulumi.Map{
+		"resourceGroupName": s.ResourceGroupName,
+		"vnetId":            s.VNetID,
+		"aksSubnetId":       s.AksSubnetID,
+	})
+}

@@ -1,0 +1,199 @@
+// Package stack composes the hub-spoke private AKS topology from its components. Program is the
+// one entry point: main.go, the tests and the offline engine run all call it.
+package stack
+
+import (
+	"fmt"
+	"net/netip"
+
+	azurenative "github.com/pulumi/pulumi-azure-native-sdk/v2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/hubspoke/private-aks/dns"
+	"github.com/hubspoke/private-aks/firewall"
+	"github.com/hubspoke/private-aks/hub"
+	"github.com/hubspoke/private-aks/peering"
+	"github.com/hubspoke/private-aks/settings"
+	"github.com/hubspoke/private-aks/spoke"
+)
+
+// Program loads and validates the configuration, then builds hub, firewall, spoke, peering,
+// private DNS and cluster. Nothing is registered when the configuration is invalid.
+func Program(ctx *pulumi.Context) error {
+	cfg, err := settings.Load(ctx)
+	if err != nil {
+		return fmt.Errorf("invalid configuration:\n%w", err)
+	}
+	return build(ctx, cfg)
+}
+
+func build(ctx *pulumi.Context, cfg *settings.Settings) error {
+	tags := cfg.ResourceTags()
+
+	// One explicit provider for every resource: the SDK modules are of different versions and
+	// would otherwise each ask for their own plugin version.
+	provider, err := azurenative.NewProvider(ctx, "azure", &azurenative.ProviderArgs{Location: pulumi.String(cfg.Location)})
+	if err != nil {
+		return err
+	}
+	withProvider := pulumi.Providers(provider)
+
+	hubNet, err := hub.New(ctx, "hub", hub.Args{
+		Location:                 cfg.Location,
+		ResourceGroupName:        cfg.Name("rg", "hub"),
+		VNetName:                 cfg.Name("vnet", "hub"),
+		AddressSpace:             cfg.Hub.AddressSpace.String(),
+		FirewallSubnet:           cfg.Hub.FirewallSubnet.String(),
+		FirewallManagementSubnet: optionalPrefix(cfg.Hub.FirewallManagementSubnet),
+		JumpBoxSubnet:            cfg.Hub.JumpBoxSubnet.String(),
+		RouteTableName:           cfg.Name("rt", "egress"),
+		JumpBox: hub.JumpBoxArgs{
+			VMName:        cfg.Name("vm", "jumpbox"),
+			NICName:       cfg.Name("nic", "jumpbox"),
+			Size:          cfg.JumpBox.Size,
+			AdminUsername: cfg.JumpBox.AdminUsername,
+			SSHPublicKey:  cfg.JumpBox.SSHPublicKey,
+		},
+		Tags: tags,
+	}, withProvider)
+	if err != nil {
+		return err
+	}
+
+	fw, err := firewall.New(ctx, "firewall", firewall.Args{
+		Location:               cfg.Location,
+		ResourceGroupName:      hubNet.ResourceGroupName,
+		FirewallName:           cfg.Name("afw", "hub"),
+		PolicyName:             cfg.Name("afwp", "hub"),
+		PublicIPName:           cfg.Name("pip", "afw"),
+		ManagementPublicIPName: cfg.Name("pip", "afw", "mgmt"),
+		ManagementSubnetID:     hubNet.FirewallManagementSubnetID,
+		SKU:                    cfg.Firewall.SKU,
+		Zones:                  cfg.Firewall.AvailabilityZones,
+		SubnetID:               hubNet.FirewallSubnetID,
+		RouteTableName:         hubNet.RouteTableName,
+		AksSubnet:              cfg.Spoke.AksSubnet.String(),
+		JumpBoxSubnet:          cfg.Hub.JumpBoxSubnet.String(),
+		ExtraNetworkRules:      cfg.Firewall.ExtraNetworkRules,
+		ExtraApplicationRules:  cfg.Firewall.ExtraApplicationRules,
+		Tags:                   tags,
+	}, withProvider)
+	if err != nil {
+		return err
+	}
+
+	spokeNet, err := spoke.New(ctx, "spoke", spoke.Args{
+		Location:          cfg.Location,
+		ResourceGroupName: cfg.Name("rg", "spoke"),
+		VNetName:          cfg.Name("vnet", "spoke"),
+		AddressSpace:      cfg.Spoke.AddressSpace.String(),
+		AksSubnet:         cfg.Spoke.AksSubnet.String(),
+		RouteTableID:      hubNet.RouteTableID,
+		Tags:              tags,
+	}, withProvider)
+	if err != nil {
+		return err
+	}
+
+	peer, err := peering.New(ctx, "peering", peering.Args{
+		Hub:           peering.VNet{Name: hubNet.VNetName, ResourceGroupName: hubNet.ResourceGroupName, ID: hubNet.VNetID},
+		Spoke:         peering.VNet{Name: spokeNet.VNetName, ResourceGroupName: spokeNet.ResourceGroupName, ID: spokeNet.VNetID},
+		HubHasGateway: cfg.Hub.HasGateway,
+	}, withProvider)
+	if err != nil {
+		return err
+	}
+
+	hubLink := dns.Link{Name: cfg.Name("vnetlink", "hub"), VNetID: hubNet.VNetID}
+	clusterArgs := spoke.ClusterArgs{
+		Location:            cfg.Location,
+		ResourceGroupName:   spokeNet.ResourceGroupName,
+		ClusterName:         cfg.Name("aks"),
+		IdentityName:        cfg.Name("id", "aks"),
+		KubernetesVersion:   cfg.Cluster.KubernetesVersion,
+		NodeSize:            cfg.Cluster.NodeSize,
+		NodeCount:           cfg.Cluster.NodeCount,
+		MaxPods:             cfg.Cluster.MaxPods,
+		Zones:               cfg.Cluster.AvailabilityZones,
+		Overlay:             cfg.Cluster.CNI == settings.CNIOverlay,
+		PodCIDR:             cfg.Cluster.PodCIDR.String(),
+		ServiceCIDR:         cfg.Cluster.ServiceCIDR.String(),
+		DNSServiceIP:        cfg.Cluster.DNSServiceIP.String(),
+		AdminGroupObjectIDs: cfg.Cluster.AdminGroupObjectIDs,
+		VNetID:              spokeNet.VNetID,
+		SubnetID:            spokeNet.AksSubnetID,
+		RouteTableID:        hubNet.RouteTableID,
+		DefaultRoute:        fw.DefaultRoute,
+		FirewallRuleGroups:  fw.RuleGroups,
+		Peerings:            []pulumi.Resource{peer.HubToSpoke, peer.SpokeToHub},
+		Tags:                tags,
+	}
+
+	// Custom mode: the zone exists, linked to hub and spoke, before AKS is handed its ID.
+	var zone *dns.Zone
+	if cfg.DNS.ZoneMode == settings.ZoneCustom {
+		zone, err = dns.New(ctx, "dns", dns.Args{
+			CreateZone:        true,
+			ZoneName:          pulumi.String(dns.ClusterZoneName(cfg.Location)),
+			ResourceGroupName: hubNet.ResourceGroupName,
+			Links:             []dns.Link{hubLink, {Name: cfg.Name("vnetlink", "spoke"), VNetID: spokeNet.VNetID}},
+			Tags:              tags,
+		}, withProvider)
+		if err != nil {
+			return err
+		}
+		clusterArgs.PrivateDNSZoneID = zone.ZoneID
+	}
+
+	cluster, err := spoke.NewCluster(ctx, "cluster", clusterArgs, withProvider)
+	if err != nil {
+		return err
+	}
+
+	// System mode (the article's): AKS created the zone and linked the spoke; link the hub so
+	// the jump box resolves the API server.
+	if cfg.DNS.ZoneMode == settings.ZoneSystem {
+		zone, err = dns.New(ctx, "dns", dns.Args{
+			ZoneName:          dns.ZoneOfFQDN(cluster.PrivateFQDN),
+			ResourceGroupName: cluster.NodeResourceGroup,
+			Links:             []dns.Link{hubLink},
+			Tags:              tags,
+		}, withProvider)
+		if err != nil {
+			return err
+		}
+	}
+
+	exportOutputs(ctx, hubNet, fw, spokeNet, cluster, zone)
+	return nil
+}
+
+// optionalPrefix gives an optional range in CIDR notation, or "" when it is not configured.
+func optionalPrefix(prefix netip.Prefix) string {
+	if !prefix.IsValid() {
+		return ""
+	}
+	return prefix.String()
+}
+
+func exportOutputs(ctx *pulumi.Context, h *hub.Hub, fw *firewall.Firewall, s *spoke.Spoke, c *spoke.Cluster, z *dns.Zone) {
+	ctx.Export("hubResourceGroupName", h.ResourceGroupName)
+	ctx.Export("spokeResourceGroupName", s.ResourceGroupName)
+	ctx.Export("hubVnetId", h.VNetID)
+	ctx.Export("spokeVnetId", s.VNetID)
+	ctx.Export("firewallPublicIp", fw.PublicIP)
+	ctx.Export("firewallPrivateIp", fw.PrivateIP)
+	ctx.Export("clusterName", c.Name)
+	ctx.Export("clusterPrivateFqdn", c.PrivateFQDN)
+	ctx.Export("jumpBoxName", h.JumpBoxName)
+	ctx.Export("jumpBoxPrivateIp", h.JumpBoxPrivateIP)
+	ctx.Export("privateDnsZoneName", z.ZoneName)
+	// Run on the jump box (after `az login`): Entra ID credentials through kubelogin, then kubectl.
+	ctx.Export("clusterAccessFromJumpBox", pulumi.Sprintf(
+		"az aks get-credentials --resource-group %s --name %s --overwrite-existing && kubelogin convert-kubeconfig -l azurecli && kubectl get nodes",
+		s.ResourceGroupName, c.Name))
+	// Run from a workstation: the jump box resolves the API server's FQDN to a private IP in the spoke.
+	ctx.Export("verifyDnsFromJumpBox", pulumi.Sprintf(
+		"az vm run-command invoke --resource-group %s --name %s --command-id RunShellScript --scripts 'nslookup %s'",
+		h.ResourceGroupName, h.JumpBoxName, c.PrivateFQDN))
+}

@@ -1,0 +1,172 @@
+package tests
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hubspoke/private-aks/settings"
+)
+
+// set changes one field of a structured key.
+func set(key, field string, value any) func(map[string]any) {
+	return func(c map[string]any) { c[key].(map[string]any)[field] = value }
+}
+
+// all applies several edits.
+func all(edits ...func(map[string]any)) func(map[string]any) {
+	return func(c map[string]any) {
+		for _, e := range edits {
+			e(c)
+		}
+	}
+}
+
+func TestInvalidConfigIsRejectedByKeyBeforeAnyResource(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(map[string]any)
+		want []string
+	}{
+		{"spoke overlaps hub", set("spoke", "addressSpace", "10.0.0.0/16"),
+			[]string{"spoke.addressSpace: 10.0.0.0/16 overlaps hub.addressSpace 10.0.0.0/16"}},
+		{"service range overlaps spoke", all(set("aks", "serviceCidr", "10.1.0.0/16"), set("aks", "dnsServiceIP", "10.1.0.10")),
+			[]string{"aks.serviceCidr: 10.1.0.0/16 overlaps spoke.addressSpace 10.1.0.0/16"}},
+		{"pod range overlaps hub", set("aks", "podCidr", "10.0.0.0/14"),
+			[]string{"aks.podCidr: 10.0.0.0/14 overlaps hub.addressSpace 10.0.0.0/16"}},
+		{"subnet outside its VNet", set("spoke", "aksSubnet", "10.2.0.0/22"),
+			[]string{"spoke.aksSubnet: 10.2.0.0/22 is outside spoke.addressSpace 10.1.0.0/16"}},
+		{"overlapping subnets", set("hub", "jumpBoxSubnet", "10.0.0.32/28"),
+			[]string{"hub.jumpBoxSubnet: 10.0.0.32/28 overlaps hub.firewallSubnet 10.0.0.0/26"}},
+		{"firewall subnet smaller than /26", set("hub", "firewallSubnet", "10.0.0.0/27"),
+			[]string{"hub.firewallSubnet: 10.0.0.0/27 is smaller than the /26 Azure requires"}},
+		{"node subnet too small for pods without overlay",
+			all(set("aks", "cni", "nodeSubnet"), set("aks", "maxPods", 30), set("aks", "nodeCount", 3), set("spoke", "aksSubnet", "10.1.0.0/26")),
+			[]string{"spoke.aksSubnet: 10.1.0.0/26 holds 59 usable addresses, 3 nodes (+1 upgrade surge) x (30 max pods + 1 node IP) need 124"}},
+		{"node subnet too small for nodes with overlay", all(set("aks", "nodeCount", 5), set("spoke", "aksSubnet", "10.1.0.0/29")),
+			[]string{"spoke.aksSubnet: 10.1.0.0/29 holds 3 usable addresses, 5 nodes (+1 upgrade surge) need 6"}},
+		{"DNS service IP outside the service range", set("aks", "dnsServiceIP", "10.2.0.10"),
+			[]string{"aks.dnsServiceIP: 10.2.0.10 is outside aks.serviceCidr 172.16.0.0/16"}},
+		{"DNS service IP at the network address", set("aks", "dnsServiceIP", "172.16.0.0"),
+			[]string{"aks.dnsServiceIP: 172.16.0.0 is the network address of aks.serviceCidr 172.16.0.0/16"}},
+		{"SSH key that does not parse", set("jumpBox", "sshPublicKey", "ssh-ed25519 not-a-key"),
+			[]string{"jumpBox.sshPublicKey: does not parse as an OpenSSH public key"}},
+		{"unknown DNS zone mode", set("dns", "zoneMode", "hybrid"),
+			[]string{`dns.zoneMode: "hybrid" is not one of system, custom`}},
+		{"unknown firewall SKU", set("firewall", "sku", "Ultra"),
+			[]string{`firewall.sku: "Ultra" is not one of Basic, Standard, Premium`}},
+		{"malformed Kubernetes version", set("aks", "kubernetesVersion", "v1.33"),
+			[]string{`aks.kubernetesVersion: "v1.33" must be MAJOR.MINOR or MAJOR.MINOR.PATCH`}},
+		{"missing required key", func(c map[string]any) { delete(c, "jumpBox") },
+			[]string{"jumpBox: required key is missing"}},
+		{"missing required range", func(c map[string]any) { delete(c["hub"].(map[string]any), "firewallSubnet") },
+			[]string{"hub.firewallSubnet: required"}},
+		{"misspelled field", set("hub", "adressSpace", "10.0.0.0/16"),
+			[]string{`hub: not a valid value: json: unknown field "adressSpace"`}},
+		{"range with host bits", set("hub", "addressSpace", "10.0.0.1/16"),
+			[]string{"hub.addressSpace: 10.0.0.1/16 has host bits set; did you mean 10.0.0.0/16?"}},
+		{"Basic firewall without management subnet", set("firewall", "sku", "Basic"),
+			[]string{"hub.firewallManagementSubnet: required"}},
+		{"catch-all extra network rule", set("firewall", "extraNetworkRules", []any{map[string]any{
+			"name": "everything", "protocols": []any{"Any"}, "destinationAddresses": []any{"*"}, "destinationPorts": []any{"*"}}}),
+			[]string{"firewall.extraNetworkRules[0]: allows any destination on any port"}},
+		{"catch-all extra application rule", set("firewall", "extraApplicationRules", []any{map[string]any{
+			"name": "web", "targetFqdns": []any{"*"}, "protocols": []any{"Https:443"}}}),
+			[]string{`firewall.extraApplicationRules[0].targetFqdns: "*" allows every site`}},
+		{"reserved admin user name", set("jumpBox", "adminUsername", "root"),
+			[]string{`jumpBox.adminUsername: "root" must be a lowercase Linux user name`}},
+		{"unknown availability zone", set("aks", "availabilityZones", []any{"1", "4"}),
+			[]string{`aks.availabilityZones[1]: "4" must be one of`}},
+		{"every mistake at once", all(set("spoke", "addressSpace", "10.0.0.0/16"), set("firewall", "sku", "Ultra"), set("aks", "nodeCount", 0)),
+			[]string{"spoke.addressSpace: 10.0.0.0/16 overlaps hub.addressSpace", `firewall.sku: "Ultra"`, "aks.nodeCount: 0 must be between 1 and 1000"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := run(t, "dev", withConfig(t, tc.edit))
+			require.Error(t, err)
+			for _, want := range tc.want {
+				assert.Contains(t, err.Error(), want)
+			}
+			assert.Empty(t, res.resources, "nothing is registered for an invalid config")
+		})
+	}
+}
+
+func TestValidVariantsBuild(t *testing.T) {
+	tests := []struct {
+		name  string
+		edit  func(map[string]any)
+		check func(t *testing.T, res *result)
+	}{
+		{"Basic firewall gets a management IP and no DNS proxy",
+			all(set("firewall", "sku", "Basic"), set("hub", "firewallManagementSubnet", "10.0.0.128/26")),
+			func(t *testing.T, res *result) {
+				fw := res.one(t, typeFirewall)
+				assert.Equal(t, "Basic", str(fw.Inputs, "sku", "tier"))
+				assert.Equal(t, res.vnet(t, devHubVNet).ID+"/subnets/AzureFirewallManagementSubnet",
+					str(fw.Inputs, "managementIpConfiguration", "subnet", "id"))
+				assert.Len(t, res.ofType(typePublicIP), 2)
+				assert.True(t, at(res.one(t, typeFirewallPolicy).Inputs, "dnsSettings").IsNull())
+				ntp := ruleByName(t, res, "ntp")
+				assert.Equal(t, []any{"*"}, ntp["destinationAddresses"])
+				assert.Equal(t, []any{"123"}, ntp["destinationPorts"])
+				assert.Nil(t, ntp["destinationFqdns"])
+			}},
+		{"node subnet CNI has no pod range and uses Calico",
+			set("aks", "cni", "nodeSubnet"),
+			func(t *testing.T, res *result) {
+				in := res.one(t, typeManagedCluster).Inputs
+				assert.True(t, at(in, "networkProfile", "networkPluginMode").IsNull())
+				assert.NotEqual(t, "192.168.0.0/16", str(in, "networkProfile", "podCidr"), "the overlay pod range is not sent")
+				assert.Equal(t, "azure", str(in, "networkProfile", "networkDataplane"))
+				assert.Equal(t, "calico", str(in, "networkProfile", "networkPolicy"))
+			}},
+		{"zones reach the node pool, the firewall and its IP",
+			all(set("aks", "availabilityZones", []any{"1", "2", "3"}), set("firewall", "availabilityZones", []any{"1", "2", "3"})),
+			func(t *testing.T, res *result) {
+				zones := []string{"1", "2", "3"}
+				assert.Equal(t, zones, strs(res.one(t, typeManagedCluster).Inputs, "agentPoolProfiles", 0, "availabilityZones"))
+				assert.Equal(t, zones, strs(res.one(t, typeFirewall).Inputs, "zones"))
+				assert.Equal(t, zones, strs(res.one(t, typePublicIP).Inputs, "zones"))
+			}},
+		{"extra rules default their source to the AKS subnet",
+			all(set("firewall", "extraNetworkRules", []any{map[string]any{
+				"name": "onprem-dns", "protocols": []any{"UDP", "TCP"}, "destinationAddresses": []any{"192.0.2.53"}, "destinationPorts": []any{"53"}}}),
+				set("firewall", "extraApplicationRules", []any{map[string]any{
+					"name": "github", "sourceAddresses": []any{"10.1.0.0/24"}, "targetFqdns": []any{"github.com"}, "protocols": []any{"Https:443"}}})),
+			func(t *testing.T, res *result) {
+				dns := ruleByName(t, res, "onprem-dns")
+				assert.Equal(t, []any{devAksSubnet}, dns["sourceAddresses"])
+				assert.Equal(t, []any{"UDP", "TCP"}, dns["ipProtocols"])
+				gh := ruleByName(t, res, "github")
+				assert.Equal(t, []any{"10.1.0.0/24"}, gh["sourceAddresses"])
+				assert.Equal(t, []any{map[string]any{"protocolType": "Https", "port": float64(443)}}, gh["protocols"])
+			}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := run(t, "dev", withConfig(t, tc.edit))
+			require.NoError(t, err)
+			tc.check(t, res)
+		})
+	}
+}
+
+func TestPulumiYAMLDefaultsMatchTheProgram(t *testing.T) {
+	cfg := stackConfig(t, "dev")
+	var proj struct {
+		Config map[string]struct {
+			Default any `yaml:"default"`
+		} `yaml:"config"`
+	}
+	readYAML(t, "Pulumi.yaml", &proj)
+	assert.Equal(t, settings.DefaultNamePrefix, proj.Config[project+":namePrefix"].Default)
+	for _, key := range []string{"tags", "firewall", "dns"} {
+		assert.Equal(t, map[string]any{}, proj.Config[project+":"+key].Default, "optional object %s defaults to {} so the program's defaults apply", key)
+	}
+	for _, key := range []string{"environment", "location", "hub", "spoke", "aks", "jumpBox"} {
+		assert.Nil(t, proj.Config[project+":"+key].Default, "required key %s has no default", key)
+		assert.Contains(t, cfg, project+":"+key, "the dev stack sets required key %s", key)
+	}
+}
