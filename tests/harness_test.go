@@ -10,25 +10,24 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/google/uuid"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
+	"github.com/hubspoke/private-aks/internal/azuremock"
 	"github.com/hubspoke/private-aks/stack"
 )
 
 const (
 	project = "hubspoke"
 
-	// Values Azure computes, filled by the mock with distinct values so a wrong wiring shows.
-	mockSubscriptionID    = "11111111-2222-3333-4444-555555555555"
-	mockTenantID          = "66666666-7777-8888-9999-000000000000"
-	mockFirewallPrivateIP = "10.0.0.37" // not the usual first address, so a typed-in 10.0.0.4 fails
-	mockJumpBoxPrivateIP  = "10.0.1.4"
-	mockZoneGUID          = "3f2c9a7e-0b1d-4e5f-8a6b-7c8d9e0f1a2b"
+	// Placeholders the mock fills for what Azure computes.
+	mockSubscriptionID    = azuremock.SubscriptionID
+	mockFirewallPrivateIP = azuremock.FirewallPrivateIP
+	mockJumpBoxPrivateIP  = azuremock.JumpBoxPrivateIP
+	mockZoneGUID          = azuremock.ZoneGUID
 )
 
 // Resource types, as the SDK registers them.
@@ -50,30 +49,8 @@ const (
 	typeRoleAssignment  = "azure-native:authorization:RoleAssignment"
 	typeManagedCluster  = "azure-native:containerservice/v20241001:ManagedCluster"
 	typeProvider        = "pulumi:providers:azure-native"
-	typeClientConfigFn  = "azure-native:authorization:getClientConfig"
 	componentTypePrefix = "hubspoke:"
 )
-
-// azureNameInput is the input that carries each resource type's Azure name; the mock fills the
-// `name` output from it, as Azure does.
-var azureNameInput = map[string]string{
-	typeResourceGroup:  "resourceGroupName",
-	typeVNet:           "virtualNetworkName",
-	typeRouteTable:     "routeTableName",
-	typeRoute:          "routeName",
-	typePublicIP:       "publicIpAddressName",
-	typeFirewallPolicy: "firewallPolicyName",
-	typeRuleGroup:      "ruleCollectionGroupName",
-	typeFirewall:       "azureFirewallName",
-	typeNIC:            "networkInterfaceName",
-	typePeering:        "virtualNetworkPeeringName",
-	typePrivateZone:    "privateZoneName",
-	typeVNetLink:       "virtualNetworkLinkName",
-	typeVM:             "vmName",
-	typeIdentity:       "resourceName",
-	typeRoleAssignment: "roleAssignmentName",
-	typeManagedCluster: "resourceName",
-}
 
 // registered is one resource as the program registered it.
 type registered struct {
@@ -103,35 +80,22 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		Parent: rpc.GetParent(), Dependencies: rpc.GetDependencies(), Provider: args.Provider,
 	}
 	r.URN = m.urn(rpc.GetParent(), args.TypeToken, args.Name)
-	state := args.Inputs.Copy()
+	r.ID, r.State = args.Name+"-id", args.Inputs
 	if args.Custom && args.TypeToken != typeProvider {
-		nameKey, ok := azureNameInput[args.TypeToken]
-		if !ok {
-			return "", nil, fmt.Errorf("mock: no Azure name input known for %s", args.TypeToken)
+		var err error
+		if r.ID, r.State, err = azuremock.Create(args.TypeToken, args.Inputs); err != nil {
+			return "", nil, fmt.Errorf("%s: %w", args.Name, err)
 		}
-		azureName := args.Inputs[resource.PropertyKey(nameKey)]
-		if !azureName.IsString() || azureName.StringValue() == "" {
-			return "", nil, fmt.Errorf("mock: %s %s has no explicit Azure name (%s)", args.TypeToken, args.Name, nameKey)
-		}
-		state["name"] = azureName
-		r.ID = armID(args.TypeToken, args.Inputs, azureName.StringValue())
-		fillComputed(args.TypeToken, args.Inputs, state)
-	} else {
-		r.ID = args.Name + "-id"
 	}
-	r.State = state
 	m.mu.Lock()
 	m.resources = append(m.resources, r)
 	m.mu.Unlock()
-	return r.ID, state, nil
+	return r.ID, r.State, nil
 }
 
 func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	if args.Token == typeClientConfigFn {
-		return resource.NewPropertyMapFromMap(map[string]any{
-			"subscriptionId": mockSubscriptionID, "tenantId": mockTenantID,
-			"clientId": "client-id-of-the-deployer", "objectId": "object-id-of-the-deployer",
-		}), nil
+	if args.Token == azuremock.ClientConfigFunction {
+		return azuremock.ClientConfig(), nil
 	}
 	return nil, fmt.Errorf("mock: unexpected call %s", args.Token)
 }
@@ -143,49 +107,6 @@ func (m *mocks) urn(parent, typ, name string) string {
 		parentType = p.QualifiedType()
 	}
 	return string(resource.NewURN(tokens.QName(m.stack), tokens.PackageName(project), parentType, tokens.Type(typ), name))
-}
-
-// armID builds an Azure-like resource ID so IDs are distinct, stable and readable in failures.
-func armID(typ string, inputs resource.PropertyMap, name string) string {
-	if typ == typeResourceGroup {
-		return fmt.Sprintf("/subscriptions/%s/resourceGroups/%s", mockSubscriptionID, name)
-	}
-	rg := "none"
-	if v := inputs["resourceGroupName"]; v.IsString() {
-		rg = v.StringValue()
-	}
-	kind := typ[strings.LastIndex(typ, ":")+1:]
-	return fmt.Sprintf("/subscriptions/%s/resourceGroups/%s/providers/mock/%s/%s", mockSubscriptionID, rg, kind, name)
-}
-
-// fillComputed adds the outputs Azure computes that the program consumes.
-func fillComputed(typ string, inputs, state resource.PropertyMap) {
-	switch typ {
-	case typeFirewall:
-		ipcs := inputs["ipConfigurations"].ArrayValue()
-		first := ipcs[0].ObjectValue().Copy()
-		first["privateIPAddress"] = resource.NewStringProperty(mockFirewallPrivateIP)
-		state["ipConfigurations"] = resource.NewArrayProperty(append([]resource.PropertyValue{resource.NewObjectProperty(first)}, ipcs[1:]...))
-	case typeNIC:
-		first := inputs["ipConfigurations"].ArrayValue()[0].ObjectValue().Copy()
-		first["privateIPAddress"] = resource.NewStringProperty(mockJumpBoxPrivateIP)
-		state["ipConfigurations"] = resource.NewArrayProperty([]resource.PropertyValue{resource.NewObjectProperty(first)})
-	case typePublicIP:
-		state["ipAddress"] = resource.NewStringProperty("20.1.2." + fmt.Sprint(len(inputs["publicIpAddressName"].StringValue())))
-	case typeIdentity:
-		name := inputs["resourceName"].StringValue()
-		state["principalId"] = resource.NewStringProperty(uuid.NewSHA1(uuid.NameSpaceOID, []byte("principal:"+name)).String())
-		state["clientId"] = resource.NewStringProperty(uuid.NewSHA1(uuid.NameSpaceOID, []byte("client:"+name)).String())
-	case typeManagedCluster:
-		name := inputs["resourceName"].StringValue()
-		location := inputs["location"].StringValue()
-		zone := fmt.Sprintf("%s.privatelink.%s.azmk8s.io", mockZoneGUID, location)
-		if z := inputs["apiServerAccessProfile"].ObjectValue()["privateDNSZone"].StringValue(); z != "system" {
-			zone = z[strings.LastIndex(z, "/")+1:]
-		}
-		state["privateFQDN"] = resource.NewStringProperty(fmt.Sprintf("%s-k8s1a2b3c.%s", inputs["dnsPrefix"].StringValue(), zone))
-		state["nodeResourceGroup"] = resource.NewStringProperty(fmt.Sprintf("MC_%s_%s_%s", inputs["resourceGroupName"].StringValue(), name, location))
-	}
 }
 
 // result is one run of the program under mocks.

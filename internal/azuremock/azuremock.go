@@ -1,0 +1,124 @@
+// Package azuremock stands in for Azure wherever the program runs without it: under Pulumi's unit
+// test mocks and behind the mock provider of the offline engine run. It gives each resource an
+// Azure-like ID, fills the `name` output from the resource's Azure name input, and fills what Azure
+// computes with distinct placeholder values, so that a wrong wiring shows up as a wrong value.
+package azuremock
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// Placeholders for what Azure computes.
+const (
+	SubscriptionID = "11111111-2222-3333-4444-555555555555"
+	TenantID       = "66666666-7777-8888-9999-000000000000"
+	// FirewallPrivateIP is not the usual first address of the subnet, so a typed-in 10.0.0.4 fails.
+	FirewallPrivateIP = "10.0.0.37"
+	JumpBoxPrivateIP  = "10.0.1.4"
+	// ZoneGUID is the subzone AKS puts a system-mode private zone in.
+	ZoneGUID = "3f2c9a7e-0b1d-4e5f-8a6b-7c8d9e0f1a2b"
+	// ClientConfigFunction is the invoke the program makes for the subscription ID.
+	ClientConfigFunction = "azure-native:authorization:getClientConfig"
+)
+
+// AzureNameInput is the input that carries each resource type's Azure name.
+var AzureNameInput = map[string]string{
+	"azure-native:resources:ResourceGroup":                   "resourceGroupName",
+	"azure-native:network:VirtualNetwork":                    "virtualNetworkName",
+	"azure-native:network:RouteTable":                        "routeTableName",
+	"azure-native:network:Route":                             "routeName",
+	"azure-native:network:PublicIPAddress":                   "publicIpAddressName",
+	"azure-native:network:FirewallPolicy":                    "firewallPolicyName",
+	"azure-native:network:FirewallPolicyRuleCollectionGroup": "ruleCollectionGroupName",
+	"azure-native:network:AzureFirewall":                     "azureFirewallName",
+	"azure-native:network:NetworkInterface":                  "networkInterfaceName",
+	"azure-native:network:VirtualNetworkPeering":             "virtualNetworkPeeringName",
+	"azure-native:network:PrivateZone":                       "privateZoneName",
+	"azure-native:network:VirtualNetworkLink":                "virtualNetworkLinkName",
+	"azure-native:compute:VirtualMachine":                    "vmName",
+	"azure-native:managedidentity:UserAssignedIdentity":      "resourceName",
+	"azure-native:authorization:RoleAssignment":              "roleAssignmentName",
+	"azure-native:containerservice/v20241001:ManagedCluster": "resourceName",
+}
+
+// Placeholders lists, for people reading an offline run, which values are placeholders.
+var Placeholders = []string{
+	"resource IDs: /subscriptions/" + SubscriptionID + "/resourceGroups/<group>/providers/mock/<type>/<name>",
+	"firewall private IP: " + FirewallPrivateIP,
+	"jump box private IP: " + JumpBoxPrivateIP,
+	"public IPs: 20.1.2.<n>",
+	"identity principal and client IDs: name-derived UUIDs",
+	"cluster private FQDN: <dnsPrefix>-k8s1a2b3c.<zone>; node resource group: MC_<group>_<cluster>_<region>",
+}
+
+// Create returns the ID and the outputs Azure would give a new resource of a type with these inputs.
+func Create(typ string, inputs resource.PropertyMap) (string, resource.PropertyMap, error) {
+	nameKey, ok := AzureNameInput[typ]
+	if !ok {
+		return "", nil, fmt.Errorf("azure mock: no Azure name input known for %s", typ)
+	}
+	name := inputs[resource.PropertyKey(nameKey)]
+	if !name.IsString() || name.StringValue() == "" {
+		return "", nil, fmt.Errorf("azure mock: %s has no explicit Azure name (%s)", typ, nameKey)
+	}
+	state := inputs.Copy()
+	state["name"] = name
+	fillComputed(typ, inputs, state)
+	return armID(typ, inputs, name.StringValue()), state, nil
+}
+
+// ClientConfig is the result of getClientConfig.
+func ClientConfig() resource.PropertyMap {
+	return resource.NewPropertyMapFromMap(map[string]any{
+		"subscriptionId": SubscriptionID, "tenantId": TenantID,
+		"clientId": "client-id-of-the-deployer", "objectId": "object-id-of-the-deployer",
+	})
+}
+
+// armID builds an Azure-like resource ID: distinct, stable and readable in failures.
+func armID(typ string, inputs resource.PropertyMap, name string) string {
+	if typ == "azure-native:resources:ResourceGroup" {
+		return fmt.Sprintf("/subscriptions/%s/resourceGroups/%s", SubscriptionID, name)
+	}
+	rg := "none"
+	if v := inputs["resourceGroupName"]; v.IsString() {
+		rg = v.StringValue()
+	}
+	kind := typ[strings.LastIndex(typ, ":")+1:]
+	return fmt.Sprintf("/subscriptions/%s/resourceGroups/%s/providers/mock/%s/%s", SubscriptionID, rg, kind, name)
+}
+
+func withFirstPrivateIP(configs resource.PropertyValue, ip string) resource.PropertyValue {
+	all := configs.ArrayValue()
+	first := all[0].ObjectValue().Copy()
+	first["privateIPAddress"] = resource.NewStringProperty(ip)
+	return resource.NewArrayProperty(append([]resource.PropertyValue{resource.NewObjectProperty(first)}, all[1:]...))
+}
+
+func fillComputed(typ string, inputs, state resource.PropertyMap) {
+	switch typ {
+	case "azure-native:network:AzureFirewall":
+		state["ipConfigurations"] = withFirstPrivateIP(inputs["ipConfigurations"], FirewallPrivateIP)
+	case "azure-native:network:NetworkInterface":
+		state["ipConfigurations"] = withFirstPrivateIP(inputs["ipConfigurations"], JumpBoxPrivateIP)
+	case "azure-native:network:PublicIPAddress":
+		state["ipAddress"] = resource.NewStringProperty(fmt.Sprintf("20.1.2.%d", len(inputs["publicIpAddressName"].StringValue())))
+	case "azure-native:managedidentity:UserAssignedIdentity":
+		name := inputs["resourceName"].StringValue()
+		state["principalId"] = resource.NewStringProperty(uuid.NewSHA1(uuid.NameSpaceOID, []byte("principal:"+name)).String())
+		state["clientId"] = resource.NewStringProperty(uuid.NewSHA1(uuid.NameSpaceOID, []byte("client:"+name)).String())
+	case "azure-native:containerservice/v20241001:ManagedCluster":
+		location := inputs["location"].StringValue()
+		zone := fmt.Sprintf("%s.privatelink.%s.azmk8s.io", ZoneGUID, location)
+		if z := inputs["apiServerAccessProfile"].ObjectValue()["privateDNSZone"]; z.IsString() && z.StringValue() != "system" {
+			zone = z.StringValue()[strings.LastIndex(z.StringValue(), "/")+1:]
+		}
+		state["privateFQDN"] = resource.NewStringProperty(fmt.Sprintf("%s-k8s1a2b3c.%s", inputs["dnsPrefix"].StringValue(), zone))
+		state["nodeResourceGroup"] = resource.NewStringProperty(fmt.Sprintf("MC_%s_%s_%s",
+			inputs["resourceGroupName"].StringValue(), inputs["resourceName"].StringValue(), location))
+	}
+}

@@ -1,0 +1,124 @@
+package offline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hubspoke/private-aks/internal/azuremock"
+)
+
+// Output files of a run, under its output folder.
+const (
+	StateFile    = "state.json"   // `pulumi stack export`
+	GraphFile    = "graph.dot"    // `pulumi stack graph`
+	TopologyFile = "topology.dot" // the network picture's source; .svg and .png beside it
+	ModelFile    = "deploy-model.txt"
+)
+
+// Run previews the stack through the engine, applies it to the local state only, and writes the
+// exported state, the engine's dependency graph, the topology picture and the deploy-time model
+// into outDir. report gets the summary; opts.Progress the engine's own output.
+func Run(ctx context.Context, opts Options, outDir string, report io.Writer) error {
+	s, err := Open(ctx, opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(report, "== pulumi preview of stack %q (real engine, mock azure-native provider)\n", opts.Stack)
+	changes, err := s.Preview(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(report, "Preview: %s\n", summarize(changes))
+
+	fmt.Fprintf(report, "== pulumi up into the local state in %s (nothing is sent to Azure)\n", opts.StateDir)
+	up, err := s.Up(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(report, "Up: %s\n", summarize(*up.Summary.ResourceChanges))
+
+	// Absolute, because the CLI runs in the session's work folder.
+	if outDir, err = filepath.Abs(outDir); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return err
+	}
+	deployment, err := s.Export(ctx)
+	if err != nil {
+		return err
+	}
+	exported, err := json.MarshalIndent(deployment, "", "    ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(outDir, StateFile), exported, 0o644); err != nil {
+		return err
+	}
+	if err := s.Graph(ctx, filepath.Join(outDir, GraphFile)); err != nil {
+		return err
+	}
+	st, err := ParseState(deployment)
+	if err != nil {
+		return err
+	}
+	if err := WriteTopology(ctx, st, filepath.Join(outDir, TopologyFile)); err != nil {
+		return err
+	}
+	model, err := DeployModel(st)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(outDir, ModelFile), []byte(model.String()), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(report, "\n%s\n", model)
+
+	fmt.Fprintf(report, "Stack outputs:\n")
+	keys := make([]string, 0, len(up.Outputs))
+	for k := range up.Outputs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(report, "  %-26s %v\n", k, up.Outputs[k].Value)
+	}
+	fmt.Fprintf(report, "\nWritten to %s: %s, %s, %s (+ .svg, .png), %s\n", outDir, StateFile, GraphFile, TopologyFile, ModelFile)
+	fmt.Fprintf(report, "\nNOTHING WAS DEPLOYED. The engine ran against a mock azure-native provider; these values are placeholders for what Azure computes:\n")
+	for _, p := range azuremock.Placeholders {
+		fmt.Fprintf(report, "  - %s\n", p)
+	}
+	return nil
+}
+
+// WriteTopology writes the topology's DOT source to file and renders it with Graphviz beside it.
+func WriteTopology(ctx context.Context, st State, file string) error {
+	if err := os.WriteFile(file, []byte(TopologyDOT(st)), 0o644); err != nil {
+		return err
+	}
+	base := strings.TrimSuffix(file, filepath.Ext(file))
+	for _, format := range []string{"svg", "png"} {
+		out, err := exec.CommandContext(ctx, "dot", "-T"+format, "-o", base+"."+format, file).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("rendering the topology with Graphviz (apt-get install graphviz): %w: %s", err, out)
+		}
+	}
+	return nil
+}
+
+// summarize prints planned or applied operations by kind, such as "3 create, 1 same".
+func summarize[Op ~string](changes map[Op]int) string {
+	ops := make([]string, 0, len(changes))
+	for op, n := range changes {
+		ops = append(ops, fmt.Sprintf("%d %s", n, op))
+	}
+	sort.Strings(ops)
+	return strings.Join(ops, ", ")
+}

@@ -1,0 +1,166 @@
+package tests
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hubspoke/private-aks/internal/azuremock"
+	"github.com/hubspoke/private-aks/offline"
+)
+
+// The engine tests run stack.Program through the real Pulumi CLI and engine (make pulumi builds
+// it) against the mock azure-native provider, each in its own temporary backend.
+const engineTimeout = 5 * time.Minute
+
+func openEngine(t *testing.T, repoRoot, stackName string) (context.Context, *offline.Session) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), engineTimeout)
+	t.Cleanup(cancel)
+	cli, err := offline.FindCLI("..")
+	require.NoError(t, err)
+	s, err := offline.Open(ctx, offline.Options{RepoRoot: repoRoot, Stack: stackName, StateDir: t.TempDir(), CLI: cli})
+	require.NoError(t, err)
+	return ctx, s
+}
+
+// onlyOps requires that a change summary holds no operation but the allowed ones.
+func onlyOps(t *testing.T, changes map[apitype.OpType]int, allowed ...apitype.OpType) {
+	t.Helper()
+	for op, n := range changes {
+		if n > 0 {
+			assert.Contains(t, allowed, op, "unexpected %d %s in %v", n, op, changes)
+		}
+	}
+}
+
+func TestEngineRunsTheDevStack(t *testing.T) {
+	ctx, s := openEngine(t, "..", "dev")
+	mocked := runStack(t, "dev")
+
+	changes, err := s.Preview(ctx)
+	require.NoError(t, err)
+	// Every resource the program registers, plus the stack itself.
+	assert.Equal(t, len(mocked.resources)+1, changes[apitype.OpCreate], "creates in %v", changes)
+	onlyOps(t, changes, apitype.OpCreate)
+
+	up, err := s.Up(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, azuremock.FirewallPrivateIP, up.Outputs["firewallPrivateIp"].Value)
+	fqdn, _ := up.Outputs["clusterPrivateFqdn"].Value.(string)
+	assert.True(t, strings.HasSuffix(fqdn, ".privatelink.westeurope.azmk8s.io"), fqdn)
+	assert.Contains(t, up.Outputs["verifyDnsFromJumpBox"].Value, "nslookup "+fqdn)
+
+	deployment, err := s.Export(ctx)
+	require.NoError(t, err)
+	st, err := offline.ParseState(deployment)
+	require.NoError(t, err)
+
+	t.Run("exported state has every parent and dependency", func(t *testing.T) {
+		byURN := map[string]offline.StateResource{}
+		for _, r := range st.Resources {
+			byURN[r.URN] = r
+		}
+		customs := 0
+		for _, r := range st.Resources {
+			if !r.Custom || strings.HasPrefix(r.Type, "pulumi:providers:") {
+				continue
+			}
+			customs++
+			parent, ok := byURN[r.Parent]
+			require.True(t, ok, "%s has its parent in the state", r.URN)
+			assert.True(t, strings.HasPrefix(parent.Type, "hubspoke:"), "%s is parented to a component", r.URN)
+			for _, dep := range r.Dependencies {
+				assert.Contains(t, byURN, dep, "%s depends on a resource in the state", r.URN)
+			}
+			assert.NotEmpty(t, r.Inputs, "%s has inputs", r.URN)
+			assert.NotEmpty(t, r.Outputs, "%s has outputs", r.URN)
+		}
+		want := 0
+		for _, r := range mocked.resources {
+			if r.Custom && r.Type != typeProvider {
+				want++
+			}
+		}
+		assert.Equal(t, want, customs, "every custom resource the program registers is in the state")
+		cluster := findType(t, st, typeManagedCluster)
+		assert.GreaterOrEqual(t, len(cluster.Dependencies), 8, "the cluster's explicit and data dependencies are recorded")
+	})
+
+	t.Run("deploy-time model follows the unavoidable chain", func(t *testing.T) {
+		model, err := offline.DeployModel(st)
+		require.NoError(t, err)
+		var chain []string
+		for _, step := range model.CriticalPath {
+			chain = append(chain, step.Type)
+		}
+		assert.Equal(t, []string{
+			typeResourceGroup, typeFirewallPolicy, typeRuleGroup, typeRuleGroup, typeFirewall, typeRoute,
+			typeManagedCluster, typeVNetLink,
+		}, chain, model.String())
+		assert.Less(t, model.Length, model.SerialSum)
+	})
+
+	t.Run("committed topology picture is current", func(t *testing.T) {
+		committed, err := os.ReadFile(filepath.Join("..", "docs", offline.TopologyFile))
+		require.NoError(t, err)
+		assert.Equal(t, string(committed), offline.TopologyDOT(st), "docs/topology.dot is stale: run `make topology`")
+	})
+
+	t.Run("second preview changes nothing", func(t *testing.T) {
+		changes, err := s.Preview(ctx)
+		require.NoError(t, err)
+		onlyOps(t, changes, apitype.OpSame)
+	})
+
+	t.Run("a tag edit previews as updates only", func(t *testing.T) {
+		require.NoError(t, s.SetConfig(ctx, offline.Project+":tags.owner", "another-team"))
+		changes, err := s.Preview(ctx)
+		require.NoError(t, err)
+		assert.Positive(t, changes[apitype.OpUpdate], "tagged resources update: %v", changes)
+		onlyOps(t, changes, apitype.OpSame, apitype.OpUpdate)
+	})
+}
+
+func findType(t *testing.T, st offline.State, typ string) offline.StateResource {
+	t.Helper()
+	for _, r := range st.Resources {
+		if r.Type == typ {
+			return r
+		}
+	}
+	require.Failf(t, "resource type not in state", "%s", typ)
+	return offline.StateResource{}
+}
+
+func TestEngineRejectsBadConfigAndWritesNothing(t *testing.T) {
+	root := t.TempDir()
+	project, err := os.ReadFile(filepath.Join("..", "Pulumi.yaml"))
+	require.NoError(t, err)
+	dev, err := os.ReadFile(filepath.Join("..", "Pulumi.dev.yaml"))
+	require.NoError(t, err)
+	broken := strings.Replace(string(dev), "addressSpace: 10.1.0.0/16", "addressSpace: 10.0.0.0/16", 1)
+	require.NotEqual(t, string(dev), broken, "the edit applies")
+	require.NoError(t, os.WriteFile(filepath.Join(root, "Pulumi.yaml"), project, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "Pulumi.broken.yaml"), []byte(broken), 0o644))
+
+	ctx, s := openEngine(t, root, "broken")
+	_, err = s.Up(ctx)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "spoke.addressSpace: 10.0.0.0/16 overlaps hub.addressSpace 10.0.0.0/16")
+
+	deployment, err := s.Export(ctx)
+	require.NoError(t, err)
+	st, err := offline.ParseState(deployment)
+	require.NoError(t, err)
+	for _, r := range st.Resources {
+		assert.Equal(t, "pulumi:pulumi:Stack", r.Type, "only the stack itself may be in the state, found %s", r.URN)
+	}
+}
