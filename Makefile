@@ -3,7 +3,7 @@
 PULUMI_VERSION := v3.274.1
 STACK ?= dev
 
-.PHONY: pulumi graphviz preview test topology
+.PHONY: pulumi preview-deps test-deps preview test topology
 
 pulumi:
 	@if [ ! -x bin/pulumi ] && command -v pulumi >/dev/null 2>&1; then echo "using $$(command -v pulumi)"; \
@@ -14,23 +14,37 @@ bin/pulumi: tools/pulumi/go.mod tools/pulumi/go.sum
 		-ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$(PULUMI_VERSION)" \
 		-o ../../bin/pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 
-# Graphviz renders the topology picture; installed from Debian's packages when missing and root.
-graphviz:
-	@command -v dot >/dev/null 2>&1 || { \
+# Debian packages the targets need, as command:package: Graphviz renders the topology picture;
+# the DNS tests run BIND 9, its checker, dig and cloud-init's schema check. Installed when
+# missing and root; otherwise the target says what to install.
+PREVIEW_DEPS := dot:graphviz
+TEST_DEPS := $(PREVIEW_DEPS) named:bind9 named-checkconf:bind9-utils dig:bind9-dnsutils cloud-init:cloud-init
+
+define apt-install
+	@missing=""; for pair in $(1); do command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
-		else echo "Graphviz is missing: install it (apt-get install graphviz, brew install graphviz)" >&2; exit 1; fi; }
+			echo "installing$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else echo "missing Debian packages:$$missing (apt-get install$$missing)" >&2; exit 1; fi; \
+	fi
+endef
+
+preview-deps:
+	$(call apt-install,$(PREVIEW_DEPS))
+
+test-deps:
+	$(call apt-install,$(TEST_DEPS))
 
 # Preview and up of one stack through the real engine against a mock Azure, then the exported
 # state, dependency graph, topology picture and deploy-time model in out/$(STACK)/.
-preview: pulumi graphviz
+preview: pulumi preview-deps
 	go run ./cmd/offline -stack $(STACK)
 
-test: pulumi graphviz
+test: pulumi test-deps
 	go test ./...
 
 # Regenerates the committed topology picture from the dev stack.
-topology: pulumi graphviz
+topology: pulumi preview-deps
 	go run ./cmd/offline -stack dev -quiet >/dev/null
 	mkdir -p docs
 	cp out/dev/topology.dot out/dev/topology.svg docs/

@@ -31,6 +31,10 @@ type Args struct {
 	RouteTableName pulumi.StringInput
 	AksSubnet      string // CIDR, source of the AKS rules and default source of extra rules
 	JumpBoxSubnet  string // CIDR, source of the jump box rules
+	// DNSForwarderSubnet and OnPremDNSServers are optional: the forwarders update their OS through
+	// the firewall and reach the on-premises DNS servers on port 53 through it.
+	DNSForwarderSubnet string
+	OnPremDNSServers   []string
 	// ExtraNetworkRules and ExtraApplicationRules are optional, added after the built-in ones.
 	ExtraNetworkRules     []NetworkRule
 	ExtraApplicationRules []ApplicationRule
@@ -101,10 +105,11 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}{
 		{"-network-rules", "rcg-network", 200, collections(
 			collection{name: "aks-network", priority: 100, networkRules: networkRules(args.AksSubnet, !basic)},
+			collection{name: "dns-forwarders", priority: 150, networkRules: onPremDNSRules(args.DNSForwarderSubnet, args.OnPremDNSServers)},
 			collection{name: "extra-network", priority: 200, networkRules: extraNetwork},
 		)},
 		{"-application-rules", "rcg-application", 300, collections(
-			collection{name: "aks-application", priority: 100, applicationRules: aksApplicationRules(args.AksSubnet, args.JumpBoxSubnet)},
+			collection{name: "aks-application", priority: 100, applicationRules: aksApplicationRules(args.AksSubnet, args.JumpBoxSubnet, args.DNSForwarderSubnet)},
 			collection{name: "jumpbox-application", priority: 200, applicationRules: jumpBoxApplicationRules(args.JumpBoxSubnet)},
 			collection{name: "extra-application", priority: 300, applicationRules: extraApplication},
 		)},

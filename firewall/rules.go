@@ -149,15 +149,31 @@ func networkRules(aksSubnet string, dnsProxy bool) []NetworkRule {
 	return rules
 }
 
-// aksApplicationRules are the FQDNs AKS nodes need, and the OS updates of nodes and jump box.
-func aksApplicationRules(aksSubnet, jumpBoxSubnet string) []ApplicationRule {
+// aksApplicationRules are the FQDNs AKS nodes need, and the OS updates of every Ubuntu machine:
+// nodes, jump box and (when there are any) DNS forwarders.
+func aksApplicationRules(aksSubnet, jumpBoxSubnet, forwarderSubnet string) []ApplicationRule {
 	https := []string{"Https:443"}
+	ubuntu := []string{aksSubnet, jumpBoxSubnet}
+	if forwarderSubnet != "" {
+		ubuntu = append(ubuntu, forwarderSubnet)
+	}
 	return []ApplicationRule{
 		{Name: "aks-fqdn-tag", SourceAddresses: []string{aksSubnet}, FqdnTags: []string{"AzureKubernetesService"}, Protocols: https},
 		{Name: "aks-core-fqdns", SourceAddresses: []string{aksSubnet}, TargetFqdns: aksCoreFqdns, Protocols: https},
-		{Name: "os-updates", SourceAddresses: []string{aksSubnet, jumpBoxSubnet}, TargetFqdns: ubuntuHTTPFqdns, Protocols: []string{"Http:80"}},
-		{Name: "os-updates-snapshot", SourceAddresses: []string{aksSubnet, jumpBoxSubnet}, TargetFqdns: ubuntuHTTPSFqdns, Protocols: https},
+		{Name: "os-updates", SourceAddresses: ubuntu, TargetFqdns: ubuntuHTTPFqdns, Protocols: []string{"Http:80"}},
+		{Name: "os-updates-snapshot", SourceAddresses: ubuntu, TargetFqdns: ubuntuHTTPSFqdns, Protocols: https},
 	}
+}
+
+// onPremDNSRules let the forwarders, and nothing else, reach the on-premises DNS servers.
+func onPremDNSRules(forwarderSubnet string, servers []string) []NetworkRule {
+	if forwarderSubnet == "" || len(servers) == 0 {
+		return nil
+	}
+	return []NetworkRule{{
+		Name: "forwarders-to-onprem-dns", Protocols: []string{"UDP", "TCP"}, SourceAddresses: []string{forwarderSubnet},
+		DestinationAddresses: servers, DestinationPorts: []string{"53"},
+	}}
 }
 
 func jumpBoxApplicationRules(jumpBoxSubnet string) []ApplicationRule {

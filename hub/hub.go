@@ -4,8 +4,6 @@ package hub
 
 import (
 	_ "embed"
-	"encoding/base64"
-	"fmt"
 
 	compute "github.com/pulumi/pulumi-azure-native-sdk/compute/v2"
 	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2"
@@ -13,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/hubspoke/private-aks/internal/azureid"
+	"github.com/hubspoke/private-aks/internal/linuxvm"
 )
 
 // Subnet names Azure requires for the firewall.
@@ -20,6 +19,9 @@ const (
 	FirewallSubnetName           = "AzureFirewallSubnet"
 	FirewallManagementSubnetName = "AzureFirewallManagementSubnet"
 	JumpBoxSubnetName            = "snet-jumpbox"
+	ForwarderSubnetName          = "snet-dns-forwarders"
+	ResolverInboundSubnetName    = "snet-dns-inbound"
+	ResolverOutboundSubnetName   = "snet-dns-outbound"
 )
 
 // CloudInit is the jump box's cloud-config: it installs the Azure CLI, kubectl and kubelogin.
@@ -42,7 +44,22 @@ type Args struct {
 	// default route once its private IP exists.
 	RouteTableName string
 	JumpBox        JumpBoxArgs
+	DNS            DNSArgs // optional: Azure-provided DNS when zero
 	Tags           map[string]string
+}
+
+// DNSArgs places the hub's DNS resolvers. All fields are optional.
+type DNSArgs struct {
+	// Servers become the DNS servers of the hub VNet.
+	Servers []string
+	// ForwarderSubnet holds forwarder VMs: it egresses through the firewall and its NSG admits
+	// DNS from Clients only.
+	ForwarderSubnet string
+	Clients         []string
+	// ResolverInboundSubnet and ResolverOutboundSubnet are delegated to the Private Resolver.
+	ResolverInboundSubnet  string
+	ResolverOutboundSubnet string
+	NSGName                string // the forwarder subnet's NSG
 }
 
 // JumpBoxArgs configures the jump box VM. All fields are required.
@@ -63,11 +80,15 @@ type Hub struct {
 	VNetName                   pulumi.StringOutput
 	FirewallSubnetID           pulumi.StringOutput
 	FirewallManagementSubnetID pulumi.StringOutput // empty unless Args.FirewallManagementSubnet is set
-	RouteTableID               pulumi.StringOutput
-	RouteTableName             pulumi.StringOutput
-	JumpBoxName                pulumi.StringOutput
-	JumpBoxPrivateIP           pulumi.StringOutput
-	JumpBox                    *compute.VirtualMachine
+	// The DNS subnets' IDs, empty when not configured.
+	ForwarderSubnetID        pulumi.StringOutput
+	ResolverInboundSubnetID  pulumi.StringOutput
+	ResolverOutboundSubnetID pulumi.StringOutput
+	RouteTableID             pulumi.StringOutput
+	RouteTableName           pulumi.StringOutput
+	JumpBoxName              pulumi.StringOutput
+	JumpBoxPrivateIP         pulumi.StringOutput
+	JumpBox                  *compute.VirtualMachine
 }
 
 // New registers the hub and its children.
@@ -118,37 +139,39 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			Name: pulumi.String(FirewallManagementSubnetName), AddressPrefix: pulumi.String(args.FirewallManagementSubnet),
 		})
 	}
-	vnet, err := network.NewVirtualNetwork(ctx, name+"-vnet", &network.VirtualNetworkArgs{
+	dnsSubnets, err := newDNSSubnets(ctx, name, args, rg.Name, routeTable.ID().ToStringOutput(), tags, parent)
+	if err != nil {
+		return nil, err
+	}
+	vnetArgs := &network.VirtualNetworkArgs{
 		ResourceGroupName:  rg.Name,
 		VirtualNetworkName: pulumi.String(args.VNetName),
 		Location:           pulumi.String(args.Location),
 		AddressSpace:       network.AddressSpaceArgs{AddressPrefixes: pulumi.StringArray{pulumi.String(args.AddressSpace)}},
-		Subnets:            subnets,
+		Subnets:            append(subnets, dnsSubnets...),
 		Tags:               tags,
-	}, parent)
+	}
+	if len(args.DNS.Servers) > 0 {
+		vnetArgs.DhcpOptions = network.DhcpOptionsArgs{DnsServers: pulumi.ToStringArray(args.DNS.Servers)}
+	}
+	vnet, err := network.NewVirtualNetwork(ctx, name+"-vnet", vnetArgs, parent)
 	if err != nil {
 		return nil, err
 	}
 	vnetID := vnet.ID().ToStringOutput()
 
-	nic, err := network.NewNetworkInterface(ctx, name+"-jumpbox-nic", &network.NetworkInterfaceArgs{
-		ResourceGroupName:    rg.Name,
-		NetworkInterfaceName: pulumi.String(args.JumpBox.NICName),
-		Location:             pulumi.String(args.Location),
-		// No public IP: the jump box is reached privately (Bastion, VPN) and egresses via the firewall.
-		IpConfigurations: network.NetworkInterfaceIPConfigurationArray{network.NetworkInterfaceIPConfigurationArgs{
-			Name:                      pulumi.String("ipconfig1"),
-			Primary:                   pulumi.Bool(true),
-			PrivateIPAllocationMethod: pulumi.String("Dynamic"),
-			Subnet:                    network.SubnetTypeArgs{Id: azureid.Subnet(vnetID, JumpBoxSubnetName)},
-		}},
-		Tags: tags,
+	vm, nic, err := linuxvm.New(ctx, name+"-jumpbox", linuxvm.Args{
+		ResourceGroupName: rg.Name,
+		Location:          args.Location,
+		VMName:            args.JumpBox.VMName,
+		NICName:           args.JumpBox.NICName,
+		Size:              args.JumpBox.Size,
+		AdminUsername:     args.JumpBox.AdminUsername,
+		SSHPublicKey:      args.JumpBox.SSHPublicKey,
+		CloudInit:         CloudInit,
+		SubnetID:          azureid.Subnet(vnetID, JumpBoxSubnetName),
+		Tags:              tags,
 	}, parent)
-	if err != nil {
-		return nil, err
-	}
-
-	vm, err := newJumpBox(ctx, name+"-jumpbox", args, rg.Name, nic.ID().ToStringOutput(), tags, parent)
 	if err != nil {
 		return nil, err
 	}
@@ -157,10 +180,10 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	h.VNetID = vnetID
 	h.VNetName = vnet.Name
 	h.FirewallSubnetID = azureid.Subnet(vnetID, FirewallSubnetName)
-	h.FirewallManagementSubnetID = pulumi.String("").ToStringOutput()
-	if args.FirewallManagementSubnet != "" {
-		h.FirewallManagementSubnetID = azureid.Subnet(vnetID, FirewallManagementSubnetName)
-	}
+	h.FirewallManagementSubnetID = optionalSubnet(vnetID, args.FirewallManagementSubnet, FirewallManagementSubnetName)
+	h.ForwarderSubnetID = optionalSubnet(vnetID, args.DNS.ForwarderSubnet, ForwarderSubnetName)
+	h.ResolverInboundSubnetID = optionalSubnet(vnetID, args.DNS.ResolverInboundSubnet, ResolverInboundSubnetName)
+	h.ResolverOutboundSubnetID = optionalSubnet(vnetID, args.DNS.ResolverOutboundSubnet, ResolverOutboundSubnetName)
 	h.RouteTableID = routeTable.ID().ToStringOutput()
 	h.RouteTableName = routeTable.Name
 	h.JumpBox = vm
@@ -174,48 +197,69 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	})
 }
 
-func newJumpBox(ctx *pulumi.Context, name string, args Args, rgName pulumi.StringInput, nicID pulumi.StringInput,
-	tags pulumi.StringMap, parent pulumi.ResourceOption) (*compute.VirtualMachine, error) {
-	jb := args.JumpBox
-	return compute.NewVirtualMachine(ctx, name, &compute.VirtualMachineArgs{
-		ResourceGroupName: rgName,
-		VmName:            pulumi.String(jb.VMName),
-		Location:          pulumi.String(args.Location),
-		HardwareProfile:   compute.HardwareProfileArgs{VmSize: pulumi.String(jb.Size)},
-		NetworkProfile: compute.NetworkProfileArgs{NetworkInterfaces: compute.NetworkInterfaceReferenceArray{
-			compute.NetworkInterfaceReferenceArgs{Id: nicID, Primary: pulumi.Bool(true)},
-		}},
-		OsProfile: compute.OSProfileArgs{
-			ComputerName:  pulumi.String(jb.VMName),
-			AdminUsername: pulumi.String(jb.AdminUsername),
-			CustomData:    pulumi.String(base64.StdEncoding.EncodeToString([]byte(CloudInit))),
-			LinuxConfiguration: compute.LinuxConfigurationArgs{
-				DisablePasswordAuthentication: pulumi.Bool(true),
-				Ssh: compute.SshConfigurationArgs{PublicKeys: compute.SshPublicKeyTypeArray{compute.SshPublicKeyTypeArgs{
-					Path:    pulumi.String(fmt.Sprintf("/home/%s/.ssh/authorized_keys", jb.AdminUsername)),
-					KeyData: pulumi.String(jb.SSHPublicKey),
-				}}},
+// optionalSubnet is an inline subnet's ID, or "" when its range is not configured.
+func optionalSubnet(vnetID pulumi.StringOutput, prefix, subnet string) pulumi.StringOutput {
+	if prefix == "" {
+		return pulumi.String("").ToStringOutput()
+	}
+	return azureid.Subnet(vnetID, subnet)
+}
+
+// newDNSSubnets declares the resolvers' subnets, with the forwarders' NSG.
+func newDNSSubnets(ctx *pulumi.Context, name string, args Args, rgName pulumi.StringInput, routeTableID pulumi.StringOutput,
+	tags pulumi.StringMap, parent pulumi.ResourceOption) (network.SubnetTypeArray, error) {
+	d := args.DNS
+	var subnets network.SubnetTypeArray
+	if d.ForwarderSubnet != "" {
+		rule := func(ruleName, protocol string, priority int) network.SecurityRuleTypeArgs {
+			return network.SecurityRuleTypeArgs{
+				Name: pulumi.String(ruleName), Priority: pulumi.Int(priority), Direction: pulumi.String("Inbound"),
+				Access: pulumi.String("Allow"), Protocol: pulumi.String(protocol),
+				SourceAddressPrefixes: pulumi.ToStringArray(d.Clients), SourcePortRange: pulumi.String("*"),
+				DestinationAddressPrefix: pulumi.String(d.ForwarderSubnet), DestinationPortRange: pulumi.String("53"),
+			}
+		}
+		nsg, err := network.NewNetworkSecurityGroup(ctx, name+"-dns-nsg", &network.NetworkSecurityGroupArgs{
+			ResourceGroupName:        rgName,
+			NetworkSecurityGroupName: pulumi.String(d.NSGName),
+			Location:                 pulumi.String(args.Location),
+			SecurityRules: network.SecurityRuleTypeArray{
+				rule("allow-dns-udp", "Udp", 100),
+				rule("allow-dns-tcp", "Tcp", 110),
+				// Overrides Azure's default allow of all VNet traffic: DNS from the clients only.
+				network.SecurityRuleTypeArgs{
+					Name: pulumi.String("deny-all-inbound"), Priority: pulumi.Int(4096), Direction: pulumi.String("Inbound"),
+					Access: pulumi.String("Deny"), Protocol: pulumi.String("*"),
+					SourceAddressPrefix: pulumi.String("*"), SourcePortRange: pulumi.String("*"),
+					DestinationAddressPrefix: pulumi.String("*"), DestinationPortRange: pulumi.String("*"),
+				},
 			},
-		},
-		StorageProfile: compute.StorageProfileArgs{
-			ImageReference: compute.ImageReferenceArgs{
-				Publisher: pulumi.String("Canonical"),
-				Offer:     pulumi.String("ubuntu-24_04-lts"),
-				Sku:       pulumi.String("server"),
-				Version:   pulumi.String("latest"),
-			},
-			OsDisk: compute.OSDiskArgs{
-				CreateOption: pulumi.String("FromImage"),
-				DeleteOption: pulumi.String("Delete"),
-				ManagedDisk:  compute.ManagedDiskParametersArgs{StorageAccountType: pulumi.String("StandardSSD_LRS")},
-			},
-		},
-		SecurityProfile: compute.SecurityProfileArgs{
-			SecurityType: pulumi.String("TrustedLaunch"),
-			UefiSettings: compute.UefiSettingsArgs{SecureBootEnabled: pulumi.Bool(true), VTpmEnabled: pulumi.Bool(true)},
-		},
-		// Managed boot diagnostics give the serial console, the way in when nothing else works.
-		DiagnosticsProfile: compute.DiagnosticsProfileArgs{BootDiagnostics: compute.BootDiagnosticsArgs{Enabled: pulumi.Bool(true)}},
-		Tags:               tags,
-	}, parent)
+			Tags: tags,
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		subnets = append(subnets, network.SubnetTypeArgs{
+			Name:                 pulumi.String(ForwarderSubnetName),
+			AddressPrefix:        pulumi.String(d.ForwarderSubnet),
+			RouteTable:           network.RouteTableTypeArgs{Id: routeTableID},
+			NetworkSecurityGroup: network.NetworkSecurityGroupTypeArgs{Id: nsg.ID().ToStringOutput()},
+		})
+	}
+	delegated := func(subnet, prefix string) network.SubnetTypeArgs {
+		return network.SubnetTypeArgs{
+			Name:          pulumi.String(subnet),
+			AddressPrefix: pulumi.String(prefix),
+			Delegations: network.DelegationArray{network.DelegationArgs{
+				Name: pulumi.String("dns-resolvers"), ServiceName: pulumi.String("Microsoft.Network/dnsResolvers"),
+			}},
+		}
+	}
+	if d.ResolverInboundSubnet != "" {
+		subnets = append(subnets, delegated(ResolverInboundSubnetName, d.ResolverInboundSubnet))
+	}
+	if d.ResolverOutboundSubnet != "" {
+		subnets = append(subnets, delegated(ResolverOutboundSubnetName, d.ResolverOutboundSubnet))
+	}
+	return subnets, nil
 }

@@ -37,6 +37,16 @@ var provisioningTimes = map[string]provisioning{
 	"azure-native:managedidentity:UserAssignedIdentity":      {10 * time.Second, "estimate"},
 	"azure-native:authorization:RoleAssignment":              {10 * time.Second, "estimate"},
 	"azure-native:containerservice/v20241001:ManagedCluster": {10 * time.Minute, "estimate"},
+	"azure-native:network:NetworkSecurityGroup":              {10 * time.Second, "estimate"},
+	"azure-native:compute:AvailabilitySet":                   {5 * time.Second, "estimate"},
+	// The run command waits for cloud-init to install BIND once the firewall lets it: estimate.
+	"azure-native:compute:VirtualMachineRunCommandByVirtualMachine": {3 * time.Minute, "estimate"},
+	"azure-native:network:DnsResolver":                              {1 * time.Minute, "estimate"},
+	"azure-native:network:InboundEndpoint":                          {2 * time.Minute, "estimate"},
+	"azure-native:network:OutboundEndpoint":                         {2 * time.Minute, "estimate"},
+	"azure-native:network:DnsForwardingRuleset":                     {30 * time.Second, "estimate"},
+	"azure-native:network:ForwardingRule":                           {10 * time.Second, "estimate"},
+	"azure-native:network:PrivateResolverVirtualNetworkLink":        {30 * time.Second, "estimate"},
 }
 
 // Step is one resource on the critical path.

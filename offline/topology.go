@@ -88,7 +88,7 @@ func TopologyDOT(st State) string {
 			t.edges = append(t.edges, fmt.Sprintf("%s -> %s [arrowhead=none];", quote(r.ID), quote("subnet:"+text(o, "ipConfigurations", 0, "subnet", "id"))))
 			t.add(rg, fmt.Sprintf("%s [label=%s, shape=box];", quote(r.ID), quote("NIC "+text(o, "name")+"\\n"+text(o, "ipConfigurations", 0, "privateIPAddress")+", no public IP")))
 		case "azure-native:compute:VirtualMachine":
-			t.add(rg, fmt.Sprintf("%s [label=%s, shape=box3d];", quote(r.ID), quote("Jump box "+text(o, "name")+"\\n"+text(o, "hardwareProfile", "vmSize"))))
+			t.add(rg, fmt.Sprintf("%s [label=%s, shape=box3d];", quote(r.ID), quote("VM "+text(o, "name")+"\\n"+text(o, "hardwareProfile", "vmSize"))))
 			t.edges = append(t.edges, fmt.Sprintf("%s -> %s [arrowhead=none];", quote(r.ID), quote(text(o, "networkProfile", "networkInterfaces", 0, "id"))))
 		case "azure-native:containerservice/v20241001:ManagedCluster":
 			label := fmt.Sprintf("Private AKS %s\\n%s\\noutbound %s, %s %s", text(o, "name"), text(o, "privateFQDN"),
@@ -99,6 +99,10 @@ func TopologyDOT(st State) string {
 			zone := "zone:" + text(o, "privateZoneName")
 			t.add(rg, fmt.Sprintf("%s [label=%s, shape=cylinder];", quote(zone), quote("Private DNS zone\\n"+text(o, "privateZoneName"))))
 			t.edges = append(t.edges, fmt.Sprintf("%s -> %s [label=%s, style=dashed];", quote(zone), quote(vnetNode(text(o, "virtualNetwork", "id"))), quote("link "+text(o, "name"))))
+		case "azure-native:network:InboundEndpoint":
+			label := fmt.Sprintf("DNS Private Resolver inbound %s\\n%s", text(o, "name"), text(o, "ipConfigurations", 0, "privateIpAddress"))
+			t.add(rg, fmt.Sprintf("%s [label=%s, shape=box];", quote(r.ID), quote(label)))
+			t.edges = append(t.edges, fmt.Sprintf("%s -> %s [arrowhead=none];", quote(r.ID), quote("subnet:"+text(o, "ipConfigurations", 0, "subnet", "id"))))
 		case "azure-native:network:VirtualNetworkPeering":
 			t.edges = append(t.edges, fmt.Sprintf("%s -> %s [label=%s, color=\"#2563eb\"];", quote("vnet:"+text(o, "virtualNetworkName")),
 				quote(vnetNode(text(o, "remoteVirtualNetwork", "id"))), quote(text(o, "name"))))
@@ -115,10 +119,14 @@ func (t *topology) vnet(r StateResource, byID map[string]StateResource) {
 	for _, p := range list {
 		prefixes = append(prefixes, fmt.Sprint(p))
 	}
+	label := name + "\\n" + strings.Join(prefixes, ", ")
+	if servers, _ := field(o, "dhcpOptions", "dnsServers").([]any); len(servers) > 0 {
+		label += fmt.Sprintf("\\nDNS servers %v", servers)
+	}
 	lines := []string{
 		fmt.Sprintf("subgraph %s {", quote("cluster_"+name)),
 		fmt.Sprintf("label=%s; style=rounded;", quote("VNet "+name)),
-		fmt.Sprintf("%s [label=%s, shape=ellipse];", quote("vnet:"+name), quote(name+"\\n"+strings.Join(prefixes, ", "))),
+		fmt.Sprintf("%s [label=%s, shape=ellipse];", quote("vnet:"+name), quote(label)),
 	}
 	subnets, _ := field(o, "subnets").([]any)
 	for i := range subnets {

@@ -73,9 +73,53 @@ const (
 	ZoneCustom = "custom" // the zone is created in the hub and handed to AKS
 )
 
-// DNS is the config key "dns".
+// How the VNets resolve names (config key dns.resolver).
+const (
+	ResolverAzure     = "azure"           // Azure-provided DNS, the article's first case
+	ResolverForwarder = "forwarder"       // two DNS forwarder VMs (BIND) in the hub
+	ResolverPrivate   = "privateResolver" // Azure DNS Private Resolver in the hub
+)
+
+// DNS is the config key "dns": the API server's private zone and how names are resolved.
 type DNS struct {
 	ZoneMode string `json:"zoneMode"`
+	Resolver string `json:"resolver"`
+	// ForwarderSubnet holds the two forwarder VMs at its first two usable addresses (forwarder mode).
+	ForwarderSubnet netip.Prefix `json:"forwarderSubnet"`
+	ForwarderSize   string       `json:"forwarderSize"`
+	// ResolverInboundSubnet and ResolverOutboundSubnet are the Private Resolver's endpoints' subnets.
+	ResolverInboundSubnet  netip.Prefix `json:"resolverInboundSubnet"`
+	ResolverOutboundSubnet netip.Prefix `json:"resolverOutboundSubnet"`
+	// OnPremDomains are forwarded to on-premises DNS servers; OnPremRanges may query the resolvers.
+	OnPremDomains []OnPremDomain `json:"onPremDomains"`
+	OnPremRanges  []netip.Prefix `json:"onPremRanges"`
+}
+
+// OnPremDomain is a domain resolved by on-premises DNS servers.
+type OnPremDomain struct {
+	Domain  string       `json:"domain"`
+	Servers []netip.Addr `json:"servers"`
+}
+
+// firstHost is the first address Azure gives out in a subnet (it reserves the first four).
+func firstHost(subnet netip.Prefix, offset int) netip.Addr {
+	addr := subnet.Addr()
+	for range 4 + offset {
+		addr = addr.Next()
+	}
+	return addr
+}
+
+// ServerIPs are the addresses the VNets use as DNS servers: the forwarders' static IPs, the
+// Private Resolver's inbound endpoint, or none for Azure-provided DNS.
+func (d DNS) ServerIPs() []string {
+	switch d.Resolver {
+	case ResolverForwarder:
+		return []string{firstHost(d.ForwarderSubnet, 0).String(), firstHost(d.ForwarderSubnet, 1).String()}
+	case ResolverPrivate:
+		return []string{firstHost(d.ResolverInboundSubnet, 0).String()}
+	}
+	return nil
 }
 
 // Firewall is the config key "firewall".
@@ -112,7 +156,7 @@ func defaults() Settings {
 			ServiceCIDR:  netip.MustParsePrefix("172.16.0.0/16"),
 			DNSServiceIP: netip.MustParseAddr("172.16.0.10"),
 		},
-		DNS:      DNS{ZoneMode: ZoneSystem},
+		DNS:      DNS{ZoneMode: ZoneSystem, Resolver: ResolverAzure, ForwarderSize: "Standard_B2s"},
 		Firewall: Firewall{SKU: firewall.SKUStandard},
 		JumpBox:  JumpBox{Size: "Standard_B2s", AdminUsername: "azureuser"},
 	}

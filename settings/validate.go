@@ -34,6 +34,7 @@ var (
 	usernamePattern    = regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`)
 	ruleNamePattern    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$`)
 	appProtocolPattern = regexp.MustCompile(`^(Http|Https|Mssql):[0-9]{1,5}$`)
+	domainPattern      = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 )
 
 // Usernames Azure refuses for a Linux VM administrator.
@@ -73,9 +74,7 @@ func (s *Settings) Validate() error {
 	s.validateNetwork(&p)
 	s.validateCluster(&p)
 	s.validateFirewall(&p)
-	if !slices.Contains([]string{ZoneSystem, ZoneCustom}, s.DNS.ZoneMode) {
-		p.add("dns.zoneMode", "%q is not one of %s, %s", s.DNS.ZoneMode, ZoneSystem, ZoneCustom)
-	}
+	s.validateDNS(&p)
 	s.validateJumpBox(&p)
 	return errors.Join(p...)
 }
@@ -98,6 +97,13 @@ func (s *Settings) validateNetwork(p *problems) {
 	if s.Hub.BastionSubnet.IsValid() {
 		hubSubnets = append(hubSubnets, namedPrefix{"hub.bastionSubnet", s.Hub.BastionSubnet})
 	}
+	switch s.DNS.Resolver {
+	case ResolverForwarder:
+		hubSubnets = append(hubSubnets, namedPrefix{"dns.forwarderSubnet", s.DNS.ForwarderSubnet})
+	case ResolverPrivate:
+		hubSubnets = append(hubSubnets, namedPrefix{"dns.resolverInboundSubnet", s.DNS.ResolverInboundSubnet},
+			namedPrefix{"dns.resolverOutboundSubnet", s.DNS.ResolverOutboundSubnet})
+	}
 	hubOK := checkPrefix(p, "hub.addressSpace", s.Hub.AddressSpace)
 	spokeOK := checkPrefix(p, "spoke.addressSpace", s.Spoke.AddressSpace)
 	checkSubnets(p, namedPrefix{"hub.addressSpace", s.Hub.AddressSpace}, hubOK, hubSubnets)
@@ -118,6 +124,9 @@ func (s *Settings) validateNetwork(p *problems) {
 	}
 	if s.Cluster.CNI == CNIOverlay {
 		ranges = append(ranges, namedPrefix{"aks.podCidr", s.Cluster.PodCIDR})
+	}
+	for i, r := range s.DNS.OnPremRanges {
+		ranges = append(ranges, namedPrefix{fmt.Sprintf("dns.onPremRanges[%d]", i), r})
 	}
 	checkNoOverlap(p, ranges)
 }
@@ -334,6 +343,62 @@ func validPortRange(port string) bool {
 	lo, errLo := strconv.ParseUint(low, 10, 16)
 	hi, errHi := strconv.ParseUint(high, 10, 16)
 	return errLo == nil && errHi == nil && lo >= 1 && lo <= hi
+}
+
+// Smallest subnets of the DNS modes: two forwarders need a /29 (three usable addresses), and the
+// Private Resolver's endpoints need a /28 each.
+const (
+	forwarderSubnetMaxBits = 29
+	resolverSubnetMaxBits  = 28
+)
+
+func (s *Settings) validateDNS(p *problems) {
+	d := s.DNS
+	if !slices.Contains([]string{ZoneSystem, ZoneCustom}, d.ZoneMode) {
+		p.add("dns.zoneMode", "%q is not one of %s, %s", d.ZoneMode, ZoneSystem, ZoneCustom)
+	}
+	switch d.Resolver {
+	case ResolverAzure:
+		if len(d.OnPremDomains) > 0 {
+			p.add("dns.onPremDomains", "need dns.resolver %s or %s: Azure-provided DNS cannot forward", ResolverForwarder, ResolverPrivate)
+		}
+	case ResolverForwarder, ResolverPrivate:
+		// Nodes resolve the API server through the hub's resolvers while the cluster is created:
+		// the zone must already exist and be linked to the hub (azure-facts, ordering 5).
+		if d.ZoneMode != ZoneCustom {
+			p.add("dns.zoneMode", "%s cannot be used with dns.resolver %s: nodes resolve the API server through the hub while the cluster is created, so the zone must exist and be linked to the hub first; use %s",
+				d.ZoneMode, d.Resolver, ZoneCustom)
+		}
+	default:
+		p.add("dns.resolver", "%q is not one of %s, %s, %s", d.Resolver, ResolverAzure, ResolverForwarder, ResolverPrivate)
+	}
+	if d.Resolver == ResolverForwarder {
+		checkMinSize(p, "dns.forwarderSubnet", d.ForwarderSubnet, forwarderSubnetMaxBits)
+		if d.ForwarderSize == "" {
+			p.add("dns.forwarderSize", "required: a VM size such as Standard_B2s")
+		}
+	}
+	if d.Resolver == ResolverPrivate {
+		checkMinSize(p, "dns.resolverInboundSubnet", d.ResolverInboundSubnet, resolverSubnetMaxBits)
+		checkMinSize(p, "dns.resolverOutboundSubnet", d.ResolverOutboundSubnet, resolverSubnetMaxBits)
+	}
+	for i, r := range d.OnPremRanges {
+		checkPrefix(p, fmt.Sprintf("dns.onPremRanges[%d]", i), r)
+	}
+	for i, dom := range d.OnPremDomains {
+		key := fmt.Sprintf("dns.onPremDomains[%d]", i)
+		if !domainPattern.MatchString(dom.Domain) {
+			p.add(key+".domain", "%q is not a DNS domain such as corp.contoso.com", dom.Domain)
+		}
+		if len(dom.Servers) == 0 {
+			p.add(key+".servers", "required: at least one on-premises DNS server IP")
+		}
+		for j, ip := range dom.Servers {
+			if !ip.Is4() {
+				p.add(fmt.Sprintf("%s.servers[%d]", key, j), "required: an IPv4 address")
+			}
+		}
+	}
 }
 
 func (s *Settings) validateJumpBox(p *problems) {

@@ -40,7 +40,9 @@ type ClusterArgs struct {
 	DefaultRoute       pulumi.Resource
 	FirewallRuleGroups []pulumi.Resource
 	Peerings           []pulumi.Resource
-	Tags               map[string]string
+	// DNSReady is optional: with custom DNS servers, what exists once they answer.
+	DNSReady []pulumi.Resource
+	Tags     map[string]string
 }
 
 // Cluster is the private AKS cluster component.
@@ -177,6 +179,8 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 		pulumi.DependsOn(args.Peerings),
 		// The identity's grants must exist before AKS joins the subnet and reads the route table.
 		pulumi.DependsOn(c.RoleAssignments),
+		// Nodes resolve the API server through the VNet's DNS servers while they bootstrap.
+		pulumi.DependsOn(args.DNSReady),
 	)
 	if err != nil {
 		return nil, err

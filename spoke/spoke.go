@@ -24,6 +24,7 @@ type Args struct {
 	AksSubnet         string
 	// RouteTableID is the egress route table the AKS subnet is associated with.
 	RouteTableID pulumi.StringInput
+	DNSServers   []string // optional: the hub's resolvers; Azure-provided DNS when empty
 	Tags         map[string]string
 }
 
@@ -54,7 +55,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err != nil {
 		return nil, err
 	}
-	vnet, err := network.NewVirtualNetwork(ctx, name+"-vnet", &network.VirtualNetworkArgs{
+	vnetArgs := &network.VirtualNetworkArgs{
 		ResourceGroupName:  rg.Name,
 		VirtualNetworkName: pulumi.String(args.VNetName),
 		Location:           pulumi.String(args.Location),
@@ -66,7 +67,11 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			RouteTable:    network.RouteTableTypeArgs{Id: args.RouteTableID},
 		}},
 		Tags: tags,
-	}, parent)
+	}
+	if len(args.DNSServers) > 0 {
+		vnetArgs.DhcpOptions = network.DhcpOptionsArgs{DnsServers: pulumi.ToStringArray(args.DNSServers)}
+	}
+	vnet, err := network.NewVirtualNetwork(ctx, name+"-vnet", vnetArgs, parent)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,8 @@ package stack
 import (
 	"fmt"
 	"net/netip"
+	"slices"
+	"strings"
 
 	azurenative "github.com/pulumi/pulumi-azure-native-sdk/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -29,6 +31,8 @@ func Program(ctx *pulumi.Context) error {
 
 func build(ctx *pulumi.Context, cfg *settings.Settings) error {
 	tags := cfg.ResourceTags()
+	dnsServers := cfg.DNS.ServerIPs()
+	hubDNSArgs := hubDNS(cfg, dnsServers)
 
 	// One explicit provider for every resource: the SDK modules are of different versions and
 	// would otherwise each ask for their own plugin version.
@@ -54,6 +58,7 @@ func build(ctx *pulumi.Context, cfg *settings.Settings) error {
 			AdminUsername: cfg.JumpBox.AdminUsername,
 			SSHPublicKey:  cfg.JumpBox.SSHPublicKey,
 		},
+		DNS:  hubDNSArgs,
 		Tags: tags,
 	}, withProvider)
 	if err != nil {
@@ -74,6 +79,8 @@ func build(ctx *pulumi.Context, cfg *settings.Settings) error {
 		RouteTableName:         hubNet.RouteTableName,
 		AksSubnet:              cfg.Spoke.AksSubnet.String(),
 		JumpBoxSubnet:          cfg.Hub.JumpBoxSubnet.String(),
+		DNSForwarderSubnet:     hubDNSArgs.ForwarderSubnet,
+		OnPremDNSServers:       onPremServerIPs(cfg),
 		ExtraNetworkRules:      cfg.Firewall.ExtraNetworkRules,
 		ExtraApplicationRules:  cfg.Firewall.ExtraApplicationRules,
 		Tags:                   tags,
@@ -89,6 +96,7 @@ func build(ctx *pulumi.Context, cfg *settings.Settings) error {
 		AddressSpace:      cfg.Spoke.AddressSpace.String(),
 		AksSubnet:         cfg.Spoke.AksSubnet.String(),
 		RouteTableID:      hubNet.RouteTableID,
+		DNSServers:        dnsServers,
 		Tags:              tags,
 	}, withProvider)
 	if err != nil {
@@ -145,6 +153,14 @@ func build(ctx *pulumi.Context, cfg *settings.Settings) error {
 		clusterArgs.PrivateDNSZoneID = zone.ZoneID
 	}
 
+	if cfg.DNS.Resolver != settings.ResolverAzure {
+		resolver, err := dns.NewResolver(ctx, "resolver", resolverArgs(cfg, hubNet, spokeNet, dnsServers, tags), withProvider)
+		if err != nil {
+			return err
+		}
+		clusterArgs.DNSReady = resolver.Ready
+	}
+
 	cluster, err := spoke.NewCluster(ctx, "cluster", clusterArgs, withProvider)
 	if err != nil {
 		return err
@@ -165,7 +181,91 @@ func build(ctx *pulumi.Context, cfg *settings.Settings) error {
 	}
 
 	exportOutputs(ctx, hubNet, fw, spokeNet, cluster, zone)
+	exportDNSOutputs(ctx, cfg, dnsServers)
 	return nil
+}
+
+// hubDNS places the resolvers of the configured DNS mode in the hub.
+func hubDNS(cfg *settings.Settings, servers []string) hub.DNSArgs {
+	d := hub.DNSArgs{Servers: servers}
+	switch cfg.DNS.Resolver {
+	case settings.ResolverForwarder:
+		d.ForwarderSubnet = cfg.DNS.ForwarderSubnet.String()
+		d.NSGName = cfg.Name("nsg", "dns")
+		for _, p := range dnsClients(cfg) {
+			d.Clients = append(d.Clients, p.String())
+		}
+	case settings.ResolverPrivate:
+		d.ResolverInboundSubnet = cfg.DNS.ResolverInboundSubnet.String()
+		d.ResolverOutboundSubnet = cfg.DNS.ResolverOutboundSubnet.String()
+	}
+	return d
+}
+
+// dnsClients are the ranges allowed to query the hub's resolvers: both VNets and on-premises.
+func dnsClients(cfg *settings.Settings) []netip.Prefix {
+	return append([]netip.Prefix{cfg.Hub.AddressSpace, cfg.Spoke.AddressSpace}, cfg.DNS.OnPremRanges...)
+}
+
+// onPremServerIPs lists every on-premises DNS server once, in a stable order (forwarder mode).
+func onPremServerIPs(cfg *settings.Settings) []string {
+	if cfg.DNS.Resolver != settings.ResolverForwarder {
+		return nil
+	}
+	var ips []string
+	for _, d := range cfg.DNS.OnPremDomains {
+		for _, ip := range d.Servers {
+			ips = append(ips, ip.String())
+		}
+	}
+	slices.Sort(ips)
+	return slices.Compact(ips)
+}
+
+func resolverArgs(cfg *settings.Settings, h *hub.Hub, s *spoke.Spoke, servers []string, tags map[string]string) dns.ResolverArgs {
+	var onPrem []dns.ForwardedDomain
+	for _, d := range cfg.DNS.OnPremDomains {
+		onPrem = append(onPrem, dns.ForwardedDomain{Domain: d.Domain, Servers: dns.OnPremServers(d.Servers)})
+	}
+	args := dns.ResolverArgs{
+		Location:          cfg.Location,
+		ResourceGroupName: h.ResourceGroupName,
+		Name:              fmt.Sprintf("%s-%s-dns", cfg.NamePrefix, cfg.Environment),
+		ServerIPs:         servers,
+		OnPrem:            onPrem,
+		Tags:              tags,
+	}
+	if cfg.DNS.Resolver == settings.ResolverForwarder {
+		args.Kind = dns.KindForwarder
+		args.SubnetID = h.ForwarderSubnetID
+		args.VMSize = cfg.DNS.ForwarderSize
+		args.AdminUsername = cfg.JumpBox.AdminUsername
+		args.SSHPublicKey = cfg.JumpBox.SSHPublicKey
+		args.NamedConf = dns.BindConfig(dns.BindArgs{
+			ClusterZone: dns.ClusterZoneName(cfg.Location),
+			AzureDNS:    dns.AzureDNS,
+			OnPrem:      onPrem,
+			Clients:     dnsClients(cfg),
+		})
+		return args
+	}
+	args.Kind = dns.KindPrivateResolver
+	args.HubVNetID = h.VNetID
+	args.InboundSubnetID = h.ResolverInboundSubnetID
+	args.OutboundSubnetID = h.ResolverOutboundSubnetID
+	args.RulesetVNets = map[string]pulumi.StringInput{"hub": h.VNetID, "spoke": s.VNetID}
+	return args
+}
+
+// exportDNSOutputs tells an on-premises DNS admin what to add, when the hub has resolvers.
+func exportDNSOutputs(ctx *pulumi.Context, cfg *settings.Settings, servers []string) {
+	if len(servers) == 0 {
+		return
+	}
+	ctx.Export("dnsServerIps", pulumi.ToStringArray(servers))
+	ctx.Export("onPremConditionalForwarder", pulumi.String(fmt.Sprintf(
+		"On the on-premises DNS servers, add a conditional forwarder for %s to %s",
+		dns.ClusterZoneName(cfg.Location), strings.Join(servers, ", "))))
 }
 
 // optionalPrefix gives an optional range in CIDR notation, or "" when it is not configured.
