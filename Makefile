@@ -32,8 +32,12 @@ endef
 preview-deps:
 	$(call apt-install,$(PREVIEW_DEPS))
 
-test-deps:
+test-deps: bin/actionlint
 	$(call apt-install,$(TEST_DEPS))
+
+# actionlint checks the GitHub workflows; pinned, built from the Go module proxy.
+bin/actionlint:
+	GOBIN=$(CURDIR)/bin go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 
 # Preview and up of one stack through the real engine against a mock Azure, then the exported
 # state, dependency graph, topology picture and deploy-time model in out/$(STACK)/.

@@ -18,8 +18,9 @@ type Args struct {
 	ZoneName          pulumi.StringInput
 	ResourceGroupName pulumi.StringInput
 	// Links are the VNets to link, in order; their names must be unique.
-	Links []Link
-	Tags  map[string]string
+	Links   []Link
+	Protect bool // optional: protect a created zone from deletion
+	Tags    map[string]string
 }
 
 // Link is one VNet to link to the zone.
@@ -68,7 +69,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			PrivateZoneName:   args.ZoneName,
 			Location:          pulumi.String("global"),
 			Tags:              tags,
-		}, parent)
+		}, parent, pulumi.Protect(args.Protect))
 		if err != nil {
 			return nil, err
 		}

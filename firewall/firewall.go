@@ -38,6 +38,7 @@ type Args struct {
 	// ExtraNetworkRules and ExtraApplicationRules are optional, added after the built-in ones.
 	ExtraNetworkRules     []NetworkRule
 	ExtraApplicationRules []ApplicationRule
+	Protect               bool // optional: protect the firewall from deletion
 	Tags                  map[string]string
 }
 
@@ -159,7 +160,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	// A rule group change on a policy whose firewall is still updating fails
 	// (FirewallPolicyUpdateNotAllowedWhenUpdatingOrDeleting): let the groups land first.
-	fw, err := network.NewAzureFirewall(ctx, name, fwArgs, parent, pulumi.DependsOn(f.RuleGroups))
+	fw, err := network.NewAzureFirewall(ctx, name, fwArgs, parent, pulumi.Protect(args.Protect), pulumi.DependsOn(f.RuleGroups))
 	if err != nil {
 		return nil, err
 	}

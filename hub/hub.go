@@ -45,6 +45,7 @@ type Args struct {
 	RouteTableName string
 	JumpBox        JumpBoxArgs
 	DNS            DNSArgs // optional: Azure-provided DNS when zero
+	Protect        bool    // optional: protect the VNet from deletion
 	Tags           map[string]string
 }
 
@@ -154,7 +155,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if len(args.DNS.Servers) > 0 {
 		vnetArgs.DhcpOptions = network.DhcpOptionsArgs{DnsServers: pulumi.ToStringArray(args.DNS.Servers)}
 	}
-	vnet, err := network.NewVirtualNetwork(ctx, name+"-vnet", vnetArgs, parent)
+	vnet, err := network.NewVirtualNetwork(ctx, name+"-vnet", vnetArgs, parent, pulumi.Protect(args.Protect))
 	if err != nil {
 		return nil, err
 	}

@@ -124,6 +124,11 @@ func (s *Session) SetConfig(ctx context.Context, path, value string) error {
 	return s.stack.SetConfigWithOptions(ctx, path, auto.ConfigValue{Value: value}, &auto.ConfigOptions{Path: true})
 }
 
+// Config reads the stack's whole configuration through the CLI (`pulumi config --json`).
+func (s *Session) Config(ctx context.Context) (auto.ConfigMap, error) {
+	return s.stack.GetAllConfig(ctx)
+}
+
 // Export returns the state as `pulumi stack export` writes it.
 func (s *Session) Export(ctx context.Context) (apitype.UntypedDeployment, error) {
 	return s.stack.Export(ctx)

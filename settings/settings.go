@@ -23,6 +23,7 @@ type Settings struct {
 	Location    string
 	NamePrefix  string
 	Tags        map[string]string
+	Protect     bool // protect the VNets, firewall, cluster and custom zone from deletion
 	Hub         Hub
 	Spoke       Spoke
 	Cluster     Cluster
@@ -204,6 +205,7 @@ func keys(s *Settings) []key {
 		{"location", true, text(&s.Location)},
 		{"namePrefix", false, text(&s.NamePrefix)},
 		{"tags", false, object(&s.Tags)},
+		{"protect", false, object(&s.Protect)},
 		{"hub", true, object(&s.Hub)},
 		{"spoke", true, object(&s.Spoke)},
 		{"aks", true, object(&s.Cluster)},

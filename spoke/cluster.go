@@ -42,6 +42,7 @@ type ClusterArgs struct {
 	Peerings           []pulumi.Resource
 	// DNSReady is optional: with custom DNS servers, what exists once they answer.
 	DNSReady []pulumi.Resource
+	Protect  bool // optional: protect the cluster from deletion
 	Tags     map[string]string
 }
 
@@ -170,7 +171,7 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 			EnableNodePublicIP:  pulumi.Bool(false),
 		}},
 		Tags: tags,
-	}, parent,
+	}, parent, pulumi.Protect(args.Protect),
 		// AKS validates the subnet's 0.0.0.0/0 route to the firewall when the cluster is created.
 		pulumi.DependsOn([]pulumi.Resource{args.DefaultRoute}),
 		// Nodes bootstrap through the firewall: the allow rules must exist or provisioning times out.

@@ -25,6 +25,7 @@ type Args struct {
 	// RouteTableID is the egress route table the AKS subnet is associated with.
 	RouteTableID pulumi.StringInput
 	DNSServers   []string // optional: the hub's resolvers; Azure-provided DNS when empty
+	Protect      bool     // optional: protect the VNet from deletion
 	Tags         map[string]string
 }
 
@@ -71,7 +72,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if len(args.DNSServers) > 0 {
 		vnetArgs.DhcpOptions = network.DhcpOptionsArgs{DnsServers: pulumi.ToStringArray(args.DNSServers)}
 	}
-	vnet, err := network.NewVirtualNetwork(ctx, name+"-vnet", vnetArgs, parent)
+	vnet, err := network.NewVirtualNetwork(ctx, name+"-vnet", vnetArgs, parent, pulumi.Protect(args.Protect))
 	if err != nil {
 		return nil, err
 	}

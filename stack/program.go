@@ -58,8 +58,9 @@ func build(ctx *pulumi.Context, cfg *settings.Settings) error {
 			AdminUsername: cfg.JumpBox.AdminUsername,
 			SSHPublicKey:  cfg.JumpBox.SSHPublicKey,
 		},
-		DNS:  hubDNSArgs,
-		Tags: tags,
+		DNS:     hubDNSArgs,
+		Protect: cfg.Protect,
+		Tags:    tags,
 	}, withProvider)
 	if err != nil {
 		return err
@@ -83,6 +84,7 @@ func build(ctx *pulumi.Context, cfg *settings.Settings) error {
 		OnPremDNSServers:       onPremServerIPs(cfg),
 		ExtraNetworkRules:      cfg.Firewall.ExtraNetworkRules,
 		ExtraApplicationRules:  cfg.Firewall.ExtraApplicationRules,
+		Protect:                cfg.Protect,
 		Tags:                   tags,
 	}, withProvider)
 	if err != nil {
@@ -97,6 +99,7 @@ func build(ctx *pulumi.Context, cfg *settings.Settings) error {
 		AksSubnet:         cfg.Spoke.AksSubnet.String(),
 		RouteTableID:      hubNet.RouteTableID,
 		DNSServers:        dnsServers,
+		Protect:           cfg.Protect,
 		Tags:              tags,
 	}, withProvider)
 	if err != nil {
@@ -134,6 +137,7 @@ func build(ctx *pulumi.Context, cfg *settings.Settings) error {
 		DefaultRoute:        fw.DefaultRoute,
 		FirewallRuleGroups:  fw.RuleGroups,
 		Peerings:            []pulumi.Resource{peer.HubToSpoke, peer.SpokeToHub},
+		Protect:             cfg.Protect,
 		Tags:                tags,
 	}
 
@@ -145,6 +149,7 @@ func build(ctx *pulumi.Context, cfg *settings.Settings) error {
 			ZoneName:          pulumi.String(dns.ClusterZoneName(cfg.Location)),
 			ResourceGroupName: hubNet.ResourceGroupName,
 			Links:             []dns.Link{hubLink, {Name: cfg.Name("vnetlink", "spoke"), VNetID: spokeNet.VNetID}},
+			Protect:           cfg.Protect,
 			Tags:              tags,
 		}, withProvider)
 		if err != nil {

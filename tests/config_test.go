@@ -162,6 +162,7 @@ func TestPulumiYAMLDefaultsMatchTheProgram(t *testing.T) {
 	}
 	readYAML(t, "Pulumi.yaml", &proj)
 	assert.Equal(t, settings.DefaultNamePrefix, proj.Config[project+":namePrefix"].Default)
+	assert.Equal(t, false, proj.Config[project+":protect"].Default, "protection is off unless a stack asks")
 	for _, key := range []string{"tags", "firewall", "dns"} {
 		assert.Equal(t, map[string]any{}, proj.Config[project+":"+key].Default, "optional object %s defaults to {} so the program's defaults apply", key)
 	}

@@ -140,19 +140,53 @@ func findType(t *testing.T, st offline.State, typ string) offline.StateResource 
 	return offline.StateResource{}
 }
 
-func TestEngineRejectsBadConfigAndWritesNothing(t *testing.T) {
+// editedStack writes a project folder holding Pulumi.yaml and a copy of Pulumi.dev.yaml, edited,
+// as stack name; it returns the folder.
+func editedStack(t *testing.T, name string, edit func(string) string) string {
+	t.Helper()
 	root := t.TempDir()
 	project, err := os.ReadFile(filepath.Join("..", "Pulumi.yaml"))
 	require.NoError(t, err)
 	dev, err := os.ReadFile(filepath.Join("..", "Pulumi.dev.yaml"))
 	require.NoError(t, err)
-	broken := strings.Replace(string(dev), "addressSpace: 10.1.0.0/16", "addressSpace: 10.0.0.0/16", 1)
-	require.NotEqual(t, string(dev), broken, "the edit applies")
+	edited := edit(string(dev))
+	require.NotEqual(t, string(dev), edited, "the edit applies")
 	require.NoError(t, os.WriteFile(filepath.Join(root, "Pulumi.yaml"), project, 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(root, "Pulumi.broken.yaml"), []byte(broken), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "Pulumi."+name+".yaml"), []byte(edited), 0o644))
+	return root
+}
 
+func TestEveryStackFileLoadsWithTheCLIAndPassesValidation(t *testing.T) {
+	for _, name := range stackNames(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx, s := openEngine(t, "..", name)
+			cfg, err := s.Config(ctx)
+			require.NoError(t, err, "pulumi config --stack %s", name)
+			assert.Equal(t, name, cfg[offline.Project+":environment"].Value)
+			changes, err := s.Preview(ctx)
+			require.NoError(t, err, "the program's validation through the engine")
+			assert.Positive(t, changes[apitype.OpCreate])
+		})
+	}
+}
+
+func TestStackFileMissingARequiredKeyFails(t *testing.T) {
+	root := editedStack(t, "nokey", func(dev string) string {
+		head, _, _ := strings.Cut(dev, "  hubspoke:jumpBox:")
+		return head
+	})
+	ctx, s := openEngine(t, root, "nokey")
+	_, err := s.Preview(ctx)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "hubspoke:jumpBox")
+}
+
+func TestEngineRejectsBadConfigAndWritesNothing(t *testing.T) {
+	root := editedStack(t, "broken", func(dev string) string {
+		return strings.Replace(dev, "addressSpace: 10.1.0.0/16", "addressSpace: 10.0.0.0/16", 1)
+	})
 	ctx, s := openEngine(t, root, "broken")
-	_, err = s.Up(ctx)
+	_, err := s.Up(ctx)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "spoke.addressSpace: 10.0.0.0/16 overlaps hub.addressSpace 10.0.0.0/16")
 

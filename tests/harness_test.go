@@ -64,6 +64,7 @@ type registered struct {
 	Parent       string
 	Dependencies []string
 	Provider     string
+	Protect      bool
 }
 
 // mocks records every registered resource and fills what Azure computes.
@@ -77,7 +78,7 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	rpc := args.RegisterRPC
 	r := &registered{
 		Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Inputs: args.Inputs,
-		Parent: rpc.GetParent(), Dependencies: rpc.GetDependencies(), Provider: args.Provider,
+		Parent: rpc.GetParent(), Dependencies: rpc.GetDependencies(), Provider: args.Provider, Protect: rpc.GetProtect(),
 	}
 	r.URN = m.urn(rpc.GetParent(), args.TypeToken, args.Name)
 	r.ID, r.State = args.Name+"-id", args.Inputs

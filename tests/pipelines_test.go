@@ -1,0 +1,76 @@
+package tests
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestGitHubWorkflowsPassActionlint(t *testing.T) {
+	actionlint, err := filepath.Abs(filepath.Join("..", "bin", "actionlint"))
+	require.NoError(t, err)
+	if _, err = exec.LookPath(actionlint); err != nil {
+		actionlint, err = exec.LookPath("actionlint")
+	}
+	require.NoError(t, err, "actionlint is missing: `make test-deps` builds it into bin/")
+	cmd := exec.Command(actionlint, "-color=false")
+	cmd.Dir = ".."
+	out, err := cmd.CombinedOutput()
+	assert.NoError(t, err, "actionlint:\n%s", out)
+}
+
+// requiredInputs are the inputs each Azure DevOps task refuses to run without (from the tasks'
+// task.json); a task not listed here fails the test until it is added.
+var requiredInputs = map[string][]string{
+	"GoTool@0":   {"version"},
+	"AzureCLI@2": {"azureSubscription", "scriptType", "scriptLocation"},
+}
+
+func TestAzurePipelineParsesAndEveryTaskHasItsRequiredInputs(t *testing.T) {
+	var doc struct {
+		Pr struct {
+			Branches struct {
+				Include []string `yaml:"include"`
+			} `yaml:"branches"`
+		} `yaml:"pr"`
+		Jobs []struct {
+			Job   string `yaml:"job"`
+			Steps []struct {
+				Task   string            `yaml:"task"`
+				Script string            `yaml:"script"`
+				Inputs map[string]any    `yaml:"inputs"`
+				Env    map[string]string `yaml:"env"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	readYAML(t, "azure-pipelines.yml", &doc)
+	assert.Equal(t, []string{"main"}, doc.Pr.Branches.Include, "runs on pull requests to main")
+	require.NotEmpty(t, doc.Jobs)
+	tasks := 0
+	for _, job := range doc.Jobs {
+		for i, step := range job.Steps {
+			if step.Task == "" {
+				assert.NotEmpty(t, strings.TrimSpace(step.Script), "job %s step %d is a task or a script", job.Job, i)
+				continue
+			}
+			tasks++
+			required, known := requiredInputs[step.Task]
+			require.True(t, known, "job %s uses %s: add its required inputs to the table", job.Job, step.Task)
+			for _, input := range required {
+				assert.NotEmpty(t, step.Inputs[input], "job %s: %s needs input %s", job.Job, step.Task, input)
+			}
+			if step.Task == "AzureCLI@2" {
+				assert.Equal(t, "inlineScript", step.Inputs["scriptLocation"])
+				assert.NotEmpty(t, step.Inputs["inlineScript"], "an inline script needs inlineScript")
+				assert.Equal(t, true, step.Inputs["addSpnToEnvironment"], "the federated token reaches the script")
+				assert.Contains(t, step.Inputs["inlineScript"], `ARM_OIDC_TOKEN="$idToken"`, "OIDC, no client secret")
+				assert.NotContains(t, step.Inputs["inlineScript"], "ARM_CLIENT_SECRET")
+			}
+		}
+	}
+	assert.GreaterOrEqual(t, tasks, 3)
+}
