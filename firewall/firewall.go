@@ -5,6 +5,9 @@ package firewall
 import (
 	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/hubspoke/private-aks/internal/platform"
+	"github.com/hubspoke/private-aks/monitoring"
 )
 
 // SKUs, the tier of both the firewall and its policy.
@@ -39,7 +42,13 @@ type Args struct {
 	ExtraNetworkRules     []NetworkRule
 	ExtraApplicationRules []ApplicationRule
 	Protect               bool // optional: protect the firewall from deletion
-	Tags                  map[string]string
+	// ThreatIntelMode is Alert, Deny or Off; on Premium it also sets intrusion detection (IDPS).
+	ThreatIntelMode string
+	// Defender adds Microsoft Defender's egress to the add-on rules (Azure Monitor and Azure
+	// Policy are always allowed).
+	Defender    bool
+	WorkspaceID pulumi.StringInput // the firewall's structured logs go here
+	Tags        map[string]string
 }
 
 // Firewall is the firewall component.
@@ -65,15 +74,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	basic := args.SKU == SKUBasic
 
 	publicIP := func(suffix, ipName string) (*network.PublicIPAddress, error) {
-		return network.NewPublicIPAddress(ctx, name+suffix, &network.PublicIPAddressArgs{
-			ResourceGroupName:        args.ResourceGroupName,
-			PublicIpAddressName:      pulumi.String(ipName),
-			Location:                 pulumi.String(args.Location),
-			Sku:                      network.PublicIPAddressSkuArgs{Name: pulumi.String("Standard"), Tier: pulumi.String("Regional")},
-			PublicIPAllocationMethod: pulumi.String("Static"),
-			Zones:                    pulumi.ToStringArray(args.Zones),
-			Tags:                     tags,
-		}, parent)
+		return platform.PublicIP(ctx, name+suffix, args.ResourceGroupName, ipName, args.Location, args.Zones, tags, parent)
 	}
 	pip, err := publicIP("-pip", args.PublicIPName)
 	if err != nil {
@@ -85,8 +86,12 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		FirewallPolicyName: pulumi.String(args.PolicyName),
 		Location:           pulumi.String(args.Location),
 		Sku:                network.FirewallPolicySkuArgs{Tier: pulumi.String(args.SKU)},
-		ThreatIntelMode:    pulumi.String("Alert"),
+		ThreatIntelMode:    pulumi.String(args.ThreatIntelMode),
 		Tags:               tags,
+	}
+	if args.SKU == SKUPremium {
+		// IDPS inspects allowed traffic for known attack signatures, as strictly as threat intel.
+		policyArgs.IntrusionDetection = network.FirewallPolicyIntrusionDetectionArgs{Mode: pulumi.String(args.ThreatIntelMode)}
 	}
 	if !basic {
 		// The DNS proxy lets network rules use FQDNs and resolve them as the clients do.
@@ -111,6 +116,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		)},
 		{"-application-rules", "rcg-application", 300, collections(
 			collection{name: "aks-application", priority: 100, applicationRules: aksApplicationRules(args.AksSubnet, args.JumpBoxSubnet, args.DNSForwarderSubnet)},
+			collection{name: "aks-addons", priority: 150, applicationRules: addonApplicationRules(args.AksSubnet, args.Location, args.Defender)},
 			collection{name: "jumpbox-application", priority: 200, applicationRules: jumpBoxApplicationRules(args.JumpBoxSubnet)},
 			collection{name: "extra-application", priority: 300, applicationRules: extraApplication},
 		)},
@@ -162,6 +168,11 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	// (FirewallPolicyUpdateNotAllowedWhenUpdatingOrDeleting): let the groups land first.
 	fw, err := network.NewAzureFirewall(ctx, name, fwArgs, parent, pulumi.Protect(args.Protect), pulumi.DependsOn(f.RuleGroups))
 	if err != nil {
+		return nil, err
+	}
+	// Resource-specific tables: the structured firewall logs.
+	if _, err := monitoring.Diagnostics(ctx, name+"-diagnostics", fw.ID().ToStringOutput(), args.WorkspaceID,
+		monitoring.Logs{Dedicated: true}, parent); err != nil {
 		return nil, err
 	}
 	f.PrivateIP = fw.IpConfigurations.Index(pulumi.Int(0)).PrivateIPAddress()

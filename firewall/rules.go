@@ -58,6 +58,26 @@ var jumpBoxToolFqdns = []string{
 	"release-assets.githubusercontent.com", "login.microsoftonline.com", "management.azure.com", "graph.microsoft.com",
 }
 
+// addonApplicationRules are what the cluster's add-ons call: Container Insights and Azure
+// Monitor, the Azure Policy add-on, and Defender when enabled (docs: outbound-rules-control-egress).
+func addonApplicationRules(aksSubnet, location string, defender bool) []ApplicationRule {
+	https := []string{"Https:443"}
+	rules := []ApplicationRule{
+		{Name: "azure-monitor", SourceAddresses: []string{aksSubnet}, Protocols: https, TargetFqdns: []string{
+			"dc.services.visualstudio.com", "*.ods.opinsights.azure.com", "*.oms.opinsights.azure.com", "*.monitoring.azure.com",
+			location + ".handler.control.monitor.azure.com", location + ".ingest.monitor.azure.com", "*.metrics.ingest.monitor.azure.com",
+		}},
+		{Name: "azure-policy", SourceAddresses: []string{aksSubnet}, Protocols: https, TargetFqdns: []string{
+			"data.policy.core.windows.net", "store.policy.core.windows.net",
+		}},
+	}
+	if defender {
+		rules = append(rules, ApplicationRule{Name: "defender", SourceAddresses: []string{aksSubnet}, Protocols: https,
+			TargetFqdns: []string{"*.cloud.defender.microsoft.com"}})
+	}
+	return rules
+}
+
 // collection is one allow collection of a rule collection group.
 type collection struct {
 	name             string

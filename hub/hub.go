@@ -7,11 +7,13 @@ import (
 
 	compute "github.com/pulumi/pulumi-azure-native-sdk/compute/v2"
 	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2"
-	resources "github.com/pulumi/pulumi-azure-native-sdk/resources/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/hubspoke/private-aks/internal/azureid"
 	"github.com/hubspoke/private-aks/internal/linuxvm"
+	"github.com/hubspoke/private-aks/internal/nsg"
+	"github.com/hubspoke/private-aks/internal/platform"
+	"github.com/hubspoke/private-aks/monitoring"
 )
 
 // Subnet names Azure requires for the firewall.
@@ -19,6 +21,7 @@ const (
 	FirewallSubnetName           = "AzureFirewallSubnet"
 	FirewallManagementSubnetName = "AzureFirewallManagementSubnet"
 	JumpBoxSubnetName            = "snet-jumpbox"
+	BastionSubnetName            = "AzureBastionSubnet"
 	ForwarderSubnetName          = "snet-dns-forwarders"
 	ResolverInboundSubnetName    = "snet-dns-inbound"
 	ResolverOutboundSubnetName   = "snet-dns-outbound"
@@ -44,23 +47,37 @@ type Args struct {
 	// default route once its private IP exists.
 	RouteTableName string
 	JumpBox        JumpBoxArgs
-	DNS            DNSArgs // optional: Azure-provided DNS when zero
-	Protect        bool    // optional: protect the VNet from deletion
+	DNS            DNSArgs     // optional: Azure-provided DNS when zero
+	Bastion        BastionArgs // optional: no Bastion when its Subnet is empty
+	NSGNames       NSGNames
+	WorkspaceID    pulumi.StringInput // Log Analytics workspace for NSG and Bastion logs
+	Protect        bool               // optional: protect the VNet from deletion
 	Tags           map[string]string
+}
+
+// BastionArgs places Azure Bastion (Standard, tunneling on), the way in to the jump box.
+type BastionArgs struct {
+	Subnet       string // AzureBastionSubnet, /26 or larger
+	Name         string
+	PublicIPName string
+}
+
+// NSGNames are the Azure names of the subnets' NSGs (those of absent subnets are unused).
+type NSGNames struct {
+	JumpBox, Bastion, Forwarders, ResolverInbound, ResolverOutbound string
 }
 
 // DNSArgs places the hub's DNS resolvers. All fields are optional.
 type DNSArgs struct {
 	// Servers become the DNS servers of the hub VNet.
 	Servers []string
-	// ForwarderSubnet holds forwarder VMs: it egresses through the firewall and its NSG admits
-	// DNS from Clients only.
+	// ForwarderSubnet holds forwarder VMs: it egresses through the firewall.
 	ForwarderSubnet string
-	Clients         []string
+	// Clients may query the resolvers: their NSGs admit DNS from these ranges only.
+	Clients []string
 	// ResolverInboundSubnet and ResolverOutboundSubnet are delegated to the Private Resolver.
 	ResolverInboundSubnet  string
 	ResolverOutboundSubnet string
-	NSGName                string // the forwarder subnet's NSG
 }
 
 // JumpBoxArgs configures the jump box VM. All fields are required.
@@ -88,8 +105,10 @@ type Hub struct {
 	RouteTableID             pulumi.StringOutput
 	RouteTableName           pulumi.StringOutput
 	JumpBoxName              pulumi.StringOutput
+	JumpBoxAdmin             string
 	JumpBoxPrivateIP         pulumi.StringOutput
 	JumpBox                  *compute.VirtualMachine
+	Bastion                  *network.BastionHost // nil without Bastion
 }
 
 // New registers the hub and its children.
@@ -101,11 +120,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	parent := pulumi.Parent(h)
 	tags := pulumi.ToStringMap(args.Tags)
 
-	rg, err := resources.NewResourceGroup(ctx, name+"-rg", &resources.ResourceGroupArgs{
-		ResourceGroupName: pulumi.String(args.ResourceGroupName),
-		Location:          pulumi.String(args.Location),
-		Tags:              tags,
-	}, parent)
+	rg, err := platform.ResourceGroup(ctx, name+"-rg", args.ResourceGroupName, args.Location, tags, parent)
 	if err != nil {
 		return nil, err
 	}
@@ -126,21 +141,17 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
-	// Subnets are declared inline: Azure refuses parallel subnet creation in one VNet.
+	// Subnets are declared inline: Azure refuses parallel subnet creation in one VNet. The
+	// firewall's subnets take no NSG (Azure forbids it); every other one gets its own.
 	subnets := network.SubnetTypeArray{
 		network.SubnetTypeArgs{Name: pulumi.String(FirewallSubnetName), AddressPrefix: pulumi.String(args.FirewallSubnet)},
-		network.SubnetTypeArgs{
-			Name:          pulumi.String(JumpBoxSubnetName),
-			AddressPrefix: pulumi.String(args.JumpBoxSubnet),
-			RouteTable:    network.RouteTableTypeArgs{Id: routeTable.ID().ToStringOutput()},
-		},
 	}
 	if args.FirewallManagementSubnet != "" {
 		subnets = append(subnets, network.SubnetTypeArgs{
 			Name: pulumi.String(FirewallManagementSubnetName), AddressPrefix: pulumi.String(args.FirewallManagementSubnet),
 		})
 	}
-	dnsSubnets, err := newDNSSubnets(ctx, name, args, rg.Name, routeTable.ID().ToStringOutput(), tags, parent)
+	secured, err := newSecuredSubnets(ctx, name, args, rg.Name, routeTable.ID().ToStringOutput(), tags, parent)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +160,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		VirtualNetworkName: pulumi.String(args.VNetName),
 		Location:           pulumi.String(args.Location),
 		AddressSpace:       network.AddressSpaceArgs{AddressPrefixes: pulumi.StringArray{pulumi.String(args.AddressSpace)}},
-		Subnets:            append(subnets, dnsSubnets...),
+		Subnets:            append(subnets, secured...),
 		Tags:               tags,
 	}
 	if len(args.DNS.Servers) > 0 {
@@ -177,6 +188,12 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 
+	if args.Bastion.Subnet != "" {
+		if h.Bastion, err = newBastion(ctx, name+"-bastion", args, rg.Name, vnetID, tags, parent); err != nil {
+			return nil, err
+		}
+	}
+
 	h.ResourceGroupName = rg.Name
 	h.VNetID = vnetID
 	h.VNetName = vnet.Name
@@ -189,6 +206,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	h.RouteTableName = routeTable.Name
 	h.JumpBox = vm
 	h.JumpBoxName = vm.Name
+	h.JumpBoxAdmin = args.JumpBox.AdminUsername
 	h.JumpBoxPrivateIP = nic.IpConfigurations.Index(pulumi.Int(0)).PrivateIPAddress().Elem()
 	return h, ctx.RegisterResourceOutputs(h, pulumi.Map{
 		"resourceGroupName": h.ResourceGroupName,
@@ -206,46 +224,56 @@ func optionalSubnet(vnetID pulumi.StringOutput, prefix, subnet string) pulumi.St
 	return azureid.Subnet(vnetID, subnet)
 }
 
-// newDNSSubnets declares the resolvers' subnets, with the forwarders' NSG.
-func newDNSSubnets(ctx *pulumi.Context, name string, args Args, rgName pulumi.StringInput, routeTableID pulumi.StringOutput,
+// newSecuredSubnets declares the subnets that carry an NSG: the jump box's, Bastion's and the
+// DNS resolvers'.
+func newSecuredSubnets(ctx *pulumi.Context, name string, args Args, rgName pulumi.StringInput, routeTableID pulumi.StringOutput,
 	tags pulumi.StringMap, parent pulumi.ResourceOption) (network.SubnetTypeArray, error) {
-	d := args.DNS
 	var subnets network.SubnetTypeArray
-	if d.ForwarderSubnet != "" {
-		rule := func(ruleName, protocol string, priority int) network.SecurityRuleTypeArgs {
-			return network.SecurityRuleTypeArgs{
-				Name: pulumi.String(ruleName), Priority: pulumi.Int(priority), Direction: pulumi.String("Inbound"),
-				Access: pulumi.String("Allow"), Protocol: pulumi.String(protocol),
-				SourceAddressPrefixes: pulumi.ToStringArray(d.Clients), SourcePortRange: pulumi.String("*"),
-				DestinationAddressPrefix: pulumi.String(d.ForwarderSubnet), DestinationPortRange: pulumi.String("53"),
-			}
-		}
-		nsg, err := network.NewNetworkSecurityGroup(ctx, name+"-dns-nsg", &network.NetworkSecurityGroupArgs{
-			ResourceGroupName:        rgName,
-			NetworkSecurityGroupName: pulumi.String(d.NSGName),
-			Location:                 pulumi.String(args.Location),
-			SecurityRules: network.SecurityRuleTypeArray{
-				rule("allow-dns-udp", "Udp", 100),
-				rule("allow-dns-tcp", "Tcp", 110),
-				// Overrides Azure's default allow of all VNet traffic: DNS from the clients only.
-				network.SecurityRuleTypeArgs{
-					Name: pulumi.String("deny-all-inbound"), Priority: pulumi.Int(4096), Direction: pulumi.String("Inbound"),
-					Access: pulumi.String("Deny"), Protocol: pulumi.String("*"),
-					SourceAddressPrefix: pulumi.String("*"), SourcePortRange: pulumi.String("*"),
-					DestinationAddressPrefix: pulumi.String("*"), DestinationPortRange: pulumi.String("*"),
-				},
-			},
-			Tags: tags,
+	add := func(suffix, nsgName string, rules []nsg.Rule, subnet network.SubnetTypeArgs) error {
+		group, err := nsg.New(ctx, name+suffix, nsg.Args{
+			ResourceGroupName: rgName, Location: args.Location, Name: nsgName, Rules: rules,
+			WorkspaceID: args.WorkspaceID, Tags: tags,
 		}, parent)
 		if err != nil {
+			return err
+		}
+		subnet.NetworkSecurityGroup = network.NetworkSecurityGroupTypeArgs{Id: group.ID().ToStringOutput()}
+		subnets = append(subnets, subnet)
+		return nil
+	}
+	egress := network.RouteTableTypeArgs{Id: routeTableID}
+	dns := func(sources []string) []nsg.Rule {
+		return []nsg.Rule{
+			{Name: "allow-dns-udp", Priority: 100, Inbound: true, Protocol: "Udp", Sources: sources, Ports: []string{"53"}},
+			{Name: "allow-dns-tcp", Priority: 110, Inbound: true, Protocol: "Tcp", Sources: sources, Ports: []string{"53"}},
+		}
+	}
+
+	// SSH to the jump box comes only from Bastion; without Bastion, only run commands reach it.
+	var jumpRules []nsg.Rule
+	if args.Bastion.Subnet != "" {
+		jumpRules = []nsg.Rule{{Name: "allow-ssh-from-bastion", Priority: 100, Inbound: true, Protocol: "Tcp",
+			Sources: []string{args.Bastion.Subnet}, Ports: []string{"22"}}}
+	}
+	if err := add("-jumpbox-nsg", args.NSGNames.JumpBox, jumpRules, network.SubnetTypeArgs{
+		Name: pulumi.String(JumpBoxSubnetName), AddressPrefix: pulumi.String(args.JumpBoxSubnet), RouteTable: egress,
+	}); err != nil {
+		return nil, err
+	}
+	if b := args.Bastion; b.Subnet != "" {
+		if err := add("-bastion-nsg", args.NSGNames.Bastion, bastionRules, network.SubnetTypeArgs{
+			Name: pulumi.String(BastionSubnetName), AddressPrefix: pulumi.String(b.Subnet),
+		}); err != nil {
 			return nil, err
 		}
-		subnets = append(subnets, network.SubnetTypeArgs{
-			Name:                 pulumi.String(ForwarderSubnetName),
-			AddressPrefix:        pulumi.String(d.ForwarderSubnet),
-			RouteTable:           network.RouteTableTypeArgs{Id: routeTableID},
-			NetworkSecurityGroup: network.NetworkSecurityGroupTypeArgs{Id: nsg.ID().ToStringOutput()},
-		})
+	}
+	d := args.DNS
+	if d.ForwarderSubnet != "" {
+		if err := add("-dns-nsg", args.NSGNames.Forwarders, dns(d.Clients), network.SubnetTypeArgs{
+			Name: pulumi.String(ForwarderSubnetName), AddressPrefix: pulumi.String(d.ForwarderSubnet), RouteTable: egress,
+		}); err != nil {
+			return nil, err
+		}
 	}
 	delegated := func(subnet, prefix string) network.SubnetTypeArgs {
 		return network.SubnetTypeArgs{
@@ -257,10 +285,59 @@ func newDNSSubnets(ctx *pulumi.Context, name string, args Args, rgName pulumi.St
 		}
 	}
 	if d.ResolverInboundSubnet != "" {
-		subnets = append(subnets, delegated(ResolverInboundSubnetName, d.ResolverInboundSubnet))
+		if err := add("-dns-inbound-nsg", args.NSGNames.ResolverInbound, dns(d.Clients), delegated(ResolverInboundSubnetName, d.ResolverInboundSubnet)); err != nil {
+			return nil, err
+		}
 	}
 	if d.ResolverOutboundSubnet != "" {
-		subnets = append(subnets, delegated(ResolverOutboundSubnetName, d.ResolverOutboundSubnet))
+		// Nothing comes in to the outbound endpoint: it only sends queries out.
+		if err := add("-dns-outbound-nsg", args.NSGNames.ResolverOutbound, nil, delegated(ResolverOutboundSubnetName, d.ResolverOutboundSubnet)); err != nil {
+			return nil, err
+		}
 	}
 	return subnets, nil
+}
+
+// bastionRules are the rules Azure requires on AzureBastionSubnet (Microsoft Learn: "Working with
+// NSG access and Azure Bastion"): HTTPS in from users, the gateway manager and the load balancer,
+// the data plane between Bastion instances, and out to the VMs, Azure and session information.
+var bastionRules = []nsg.Rule{
+	{Name: "allow-https-inbound", Priority: 120, Inbound: true, Protocol: "Tcp", Sources: []string{"Internet"}, Ports: []string{"443"}},
+	{Name: "allow-gateway-manager-inbound", Priority: 130, Inbound: true, Protocol: "Tcp", Sources: []string{"GatewayManager"}, Ports: []string{"443"}},
+	{Name: "allow-load-balancer-inbound", Priority: 140, Inbound: true, Protocol: "Tcp", Sources: []string{"AzureLoadBalancer"}, Ports: []string{"443"}},
+	{Name: "allow-bastion-host-communication", Priority: 150, Inbound: true, Protocol: "*", Sources: []string{"VirtualNetwork"},
+		Destination: "VirtualNetwork", Ports: []string{"8080", "5701"}},
+	{Name: "allow-ssh-rdp-outbound", Priority: 100, Protocol: "*", Sources: []string{"*"}, Destination: "VirtualNetwork", Ports: []string{"22", "3389"}},
+	{Name: "allow-azure-cloud-outbound", Priority: 110, Protocol: "Tcp", Sources: []string{"*"}, Destination: "AzureCloud", Ports: []string{"443"}},
+	{Name: "allow-bastion-communication-outbound", Priority: 120, Protocol: "*", Sources: []string{"VirtualNetwork"},
+		Destination: "VirtualNetwork", Ports: []string{"8080", "5701"}},
+	{Name: "allow-session-information-outbound", Priority: 130, Protocol: "*", Sources: []string{"*"}, Destination: "Internet", Ports: []string{"80"}},
+}
+
+// newBastion registers Azure Bastion Standard with native-client tunneling (az network bastion
+// ssh / tunnel), its public IP and its audit logs.
+func newBastion(ctx *pulumi.Context, name string, args Args, rgName pulumi.StringInput, vnetID pulumi.StringOutput,
+	tags pulumi.StringMap, parent pulumi.ResourceOption) (*network.BastionHost, error) {
+	pip, err := platform.PublicIP(ctx, name+"-pip", rgName, args.Bastion.PublicIPName, args.Location, nil, tags, parent)
+	if err != nil {
+		return nil, err
+	}
+	bastion, err := network.NewBastionHost(ctx, name, &network.BastionHostArgs{
+		ResourceGroupName: rgName,
+		BastionHostName:   pulumi.String(args.Bastion.Name),
+		Location:          pulumi.String(args.Location),
+		Sku:               network.SkuArgs{Name: pulumi.String("Standard")},
+		EnableTunneling:   pulumi.Bool(true),
+		IpConfigurations: network.BastionHostIPConfigurationArray{network.BastionHostIPConfigurationArgs{
+			Name:            pulumi.String("ipconfig"),
+			Subnet:          network.SubResourceArgs{Id: azureid.Subnet(vnetID, BastionSubnetName)},
+			PublicIPAddress: network.SubResourceArgs{Id: pip.ID().ToStringOutput()},
+		}},
+		Tags: tags,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	_, err = monitoring.Diagnostics(ctx, name+"-diagnostics", bastion.ID().ToStringOutput(), args.WorkspaceID, monitoring.Logs{}, parent)
+	return bastion, err
 }

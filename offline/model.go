@@ -47,6 +47,10 @@ var provisioningTimes = map[string]provisioning{
 	"azure-native:network:DnsForwardingRuleset":                     {30 * time.Second, "estimate"},
 	"azure-native:network:ForwardingRule":                           {10 * time.Second, "estimate"},
 	"azure-native:network:PrivateResolverVirtualNetworkLink":        {30 * time.Second, "estimate"},
+	"azure-native:operationalinsights:Workspace":                    {1 * time.Minute, "estimate"},
+	"azure-native:insights:DiagnosticSetting":                       {10 * time.Second, "estimate"},
+	"azure-native:network:BastionHost":                              {8 * time.Minute, "estimate"},
+	"azure-native:containerservice/v20241001:AgentPool":             {4 * time.Minute, "estimate"},
 }
 
 // Step is one resource on the critical path.

@@ -99,6 +99,11 @@ func TopologyDOT(st State) string {
 			zone := "zone:" + text(o, "privateZoneName")
 			t.add(rg, fmt.Sprintf("%s [label=%s, shape=cylinder];", quote(zone), quote("Private DNS zone\\n"+text(o, "privateZoneName"))))
 			t.edges = append(t.edges, fmt.Sprintf("%s -> %s [label=%s, style=dashed];", quote(zone), quote(vnetNode(text(o, "virtualNetwork", "id"))), quote("link "+text(o, "name"))))
+		case "azure-native:network:BastionHost":
+			label := fmt.Sprintf("Azure Bastion %s (%s)\\npublic IP %s", text(o, "name"), text(o, "sku", "name"),
+				publicIPs[text(o, "ipConfigurations", 0, "publicIPAddress", "id")])
+			t.add(rg, fmt.Sprintf("%s [label=%s, shape=box, style=filled, fillcolor=\"#fef3c7\"];", quote(r.ID), quote(label)))
+			t.edges = append(t.edges, fmt.Sprintf("%s -> %s [arrowhead=none];", quote(r.ID), quote("subnet:"+text(o, "ipConfigurations", 0, "subnet", "id"))))
 		case "azure-native:network:InboundEndpoint":
 			label := fmt.Sprintf("DNS Private Resolver inbound %s\\n%s", text(o, "name"), text(o, "ipConfigurations", 0, "privateIpAddress"))
 			t.add(rg, fmt.Sprintf("%s [label=%s, shape=box];", quote(r.ID), quote(label)))

@@ -30,6 +30,7 @@ type Settings struct {
 	Firewall    Firewall
 	DNS         DNS
 	JumpBox     JumpBox
+	Monitoring  Monitoring
 }
 
 // Hub is the config key "hub": the hub VNet and its subnets.
@@ -38,7 +39,8 @@ type Hub struct {
 	FirewallSubnet           netip.Prefix `json:"firewallSubnet"`
 	FirewallManagementSubnet netip.Prefix `json:"firewallManagementSubnet"` // Basic SKU only
 	JumpBoxSubnet            netip.Prefix `json:"jumpBoxSubnet"`
-	BastionSubnet            netip.Prefix `json:"bastionSubnet"` // reserved, not created yet
+	BastionSubnet            netip.Prefix `json:"bastionSubnet"`
+	Bastion                  bool         `json:"bastion"` // Azure Bastion in BastionSubnet; default true
 	HasGateway               bool         `json:"hasGateway"`
 }
 
@@ -66,6 +68,24 @@ type Cluster struct {
 	DNSServiceIP        netip.Addr   `json:"dnsServiceIP"`
 	AvailabilityZones   []string     `json:"availabilityZones"`
 	AdminGroupObjectIDs []string     `json:"adminGroupObjectIds"`
+	// NodeCount is the system pool's initial and least size, NodeMaxCount its autoscaler bound.
+	NodeMaxCount         int      `json:"nodeMaxCount"`
+	UserPool             UserPool `json:"userPool"`
+	UpgradeChannel       string   `json:"upgradeChannel"`
+	NodeOSUpgradeChannel string   `json:"nodeOSUpgradeChannel"`
+	Defender             bool     `json:"defender"`
+}
+
+// UserPool is the node pool for workloads, apart from the tainted system pool.
+type UserPool struct {
+	NodeSize string `json:"nodeSize"`
+	MinCount int    `json:"minCount"`
+	MaxCount int    `json:"maxCount"`
+}
+
+// Monitoring is the config key "monitoring".
+type Monitoring struct {
+	RetentionDays int `json:"retentionDays"`
 }
 
 // Private DNS zone modes of the cluster's API server.
@@ -129,6 +149,8 @@ type Firewall struct {
 	AvailabilityZones     []string                   `json:"availabilityZones"`
 	ExtraNetworkRules     []firewall.NetworkRule     `json:"extraNetworkRules"`
 	ExtraApplicationRules []firewall.ApplicationRule `json:"extraApplicationRules"`
+	// ThreatIntelMode is Alert, Deny or Off; on Premium it is also the IDPS mode.
+	ThreatIntelMode string `json:"threatIntelMode"`
 }
 
 // JumpBox is the config key "jumpBox": the Linux VM in the hub used to reach the API server.
@@ -156,10 +178,17 @@ func defaults() Settings {
 			PodCIDR:      netip.MustParsePrefix("192.168.0.0/16"),
 			ServiceCIDR:  netip.MustParsePrefix("172.16.0.0/16"),
 			DNSServiceIP: netip.MustParseAddr("172.16.0.10"),
+			NodeMaxCount: 5,
+			UserPool:     UserPool{NodeSize: "Standard_D4ds_v5", MinCount: 1, MaxCount: 5},
+			// Patch releases and node images arrive by themselves; minor upgrades stay a decision.
+			UpgradeChannel:       "patch",
+			NodeOSUpgradeChannel: "NodeImage",
 		},
-		DNS:      DNS{ZoneMode: ZoneSystem, Resolver: ResolverAzure, ForwarderSize: "Standard_B2s"},
-		Firewall: Firewall{SKU: firewall.SKUStandard},
-		JumpBox:  JumpBox{Size: "Standard_B2s", AdminUsername: "azureuser"},
+		Hub:        Hub{Bastion: true},
+		Monitoring: Monitoring{RetentionDays: 30},
+		DNS:        DNS{ZoneMode: ZoneSystem, Resolver: ResolverAzure, ForwarderSize: "Standard_B2s"},
+		Firewall:   Firewall{SKU: firewall.SKUStandard, ThreatIntelMode: "Alert"},
+		JumpBox:    JumpBox{Size: "Standard_B2s", AdminUsername: "azureuser"},
 	}
 }
 
@@ -212,6 +241,7 @@ func keys(s *Settings) []key {
 		{"firewall", false, object(&s.Firewall)},
 		{"dns", false, object(&s.DNS)},
 		{"jumpBox", true, object(&s.JumpBox)},
+		{"monitoring", false, object(&s.Monitoring)},
 	}
 }
 

@@ -76,6 +76,9 @@ func (s *Settings) Validate() error {
 	s.validateFirewall(&p)
 	s.validateDNS(&p)
 	s.validateJumpBox(&p)
+	if s.Monitoring.RetentionDays < 30 || s.Monitoring.RetentionDays > 730 {
+		p.add("monitoring.retentionDays", "%d must be between 30 and 730", s.Monitoring.RetentionDays)
+	}
 	return errors.Join(p...)
 }
 
@@ -94,7 +97,7 @@ func (s *Settings) validateNetwork(p *problems) {
 	if basic || s.Hub.FirewallManagementSubnet.IsValid() {
 		hubSubnets = append(hubSubnets, namedPrefix{"hub.firewallManagementSubnet", s.Hub.FirewallManagementSubnet})
 	}
-	if s.Hub.BastionSubnet.IsValid() {
+	if s.Hub.Bastion || s.Hub.BastionSubnet.IsValid() {
 		hubSubnets = append(hubSubnets, namedPrefix{"hub.bastionSubnet", s.Hub.BastionSubnet})
 	}
 	switch s.DNS.Resolver {
@@ -188,6 +191,22 @@ func (s *Settings) validateCluster(p *problems) {
 	if c.NodeCount < 1 || c.NodeCount > 1000 {
 		p.add("aks.nodeCount", "%d must be between 1 and 1000", c.NodeCount)
 	}
+	if c.NodeMaxCount < c.NodeCount || c.NodeMaxCount > 1000 {
+		p.add("aks.nodeMaxCount", "%d must be between aks.nodeCount (%d) and 1000", c.NodeMaxCount, c.NodeCount)
+	}
+	if c.UserPool.NodeSize == "" {
+		p.add("aks.userPool.nodeSize", "required: a VM size such as Standard_D4ds_v5")
+	}
+	if c.UserPool.MinCount < 0 || c.UserPool.MaxCount < max(c.UserPool.MinCount, 1) || c.UserPool.MaxCount > 1000 {
+		p.add("aks.userPool", "minCount %d and maxCount %d must satisfy 0 <= minCount <= maxCount, 1 <= maxCount <= 1000",
+			c.UserPool.MinCount, c.UserPool.MaxCount)
+	}
+	if !slices.Contains([]string{"none", "patch", "stable", "rapid", "node-image"}, c.UpgradeChannel) {
+		p.add("aks.upgradeChannel", "%q is not one of none, patch, stable, rapid, node-image", c.UpgradeChannel)
+	}
+	if !slices.Contains([]string{"None", "Unmanaged", "NodeImage", "SecurityPatch"}, c.NodeOSUpgradeChannel) {
+		p.add("aks.nodeOSUpgradeChannel", "%q is not one of None, Unmanaged, NodeImage, SecurityPatch", c.NodeOSUpgradeChannel)
+	}
 	if c.NodeSize == "" {
 		p.add("aks.nodeSize", "required: a VM size such as Standard_D4ds_v5")
 	}
@@ -215,9 +234,11 @@ func (s *Settings) validateCluster(p *problems) {
 			p.add("aks.dnsServiceIP", "%s is the first address of aks.serviceCidr %s, which the kubernetes service takes", c.DNSServiceIP, c.ServiceCIDR)
 		}
 	}
-	if s.Spoke.AksSubnet.IsValid() && c.NodeCount >= 1 && c.MaxPods >= 1 {
-		nodes := c.NodeCount + upgradeSurgeNodes
-		need, why := nodes, fmt.Sprintf("%d nodes (+%d upgrade surge)", c.NodeCount, upgradeSurgeNodes)
+	if s.Spoke.AksSubnet.IsValid() && c.NodeMaxCount >= 1 && c.MaxPods >= 1 {
+		// Both pools at their autoscaler bounds, each with its upgrade surge node.
+		maxNodes := c.NodeMaxCount + c.UserPool.MaxCount
+		nodes := maxNodes + 2*upgradeSurgeNodes
+		need, why := nodes, fmt.Sprintf("%d nodes at the pools' maxima (+%d upgrade surge)", maxNodes, 2*upgradeSurgeNodes)
 		if c.CNI == CNINodeSubnet {
 			need = nodes * (c.MaxPods + 1)
 			why += fmt.Sprintf(" x (%d max pods + 1 node IP)", c.MaxPods)
@@ -262,6 +283,12 @@ func (s *Settings) validateFirewall(p *problems) {
 		p.add("firewall.sku", "%q is not one of %s, %s, %s", f.SKU, firewall.SKUBasic, firewall.SKUStandard, firewall.SKUPremium)
 	}
 	checkZones(p, "firewall.availabilityZones", f.AvailabilityZones)
+	if !slices.Contains([]string{"Alert", "Deny", "Off"}, f.ThreatIntelMode) {
+		p.add("firewall.threatIntelMode", "%q is not one of Alert, Deny, Off", f.ThreatIntelMode)
+	}
+	if f.SKU == firewall.SKUBasic && f.ThreatIntelMode != "Alert" {
+		p.add("firewall.threatIntelMode", "the Basic SKU supports Alert only")
+	}
 	names := map[string]bool{}
 	uniqueName := func(key, name string) {
 		if !ruleNamePattern.MatchString(name) {

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/hubspoke/private-aks/internal/azureid"
+	"github.com/hubspoke/private-aks/monitoring"
 )
 
 // ClusterArgs configures the private cluster. Every field is required unless its comment says otherwise.
@@ -20,9 +21,16 @@ type ClusterArgs struct {
 	IdentityName      string
 	KubernetesVersion string
 	NodeSize          string
-	NodeCount         int
+	NodeCount         int // the system pool's initial and least size
+	NodeMaxCount      int // the system pool's autoscaler bound
 	MaxPods           int
-	Zones             []string // optional: availability zones of the system pool
+	UserPool          UserPoolArgs
+	// UpgradeChannel and NodeOSUpgradeChannel are the cluster's and the node images' auto-upgrades.
+	UpgradeChannel       string
+	NodeOSUpgradeChannel string
+	Defender             bool               // optional: Microsoft Defender for Containers
+	WorkspaceID          pulumi.StringInput // Container Insights, Defender and control-plane logs
+	Zones                []string           // optional: availability zones of the system pool
 	// Overlay selects Azure CNI Overlay (pods on PodCIDR); false gives pods VNet IPs.
 	Overlay             bool
 	PodCIDR             string // overlay only
@@ -45,6 +53,17 @@ type ClusterArgs struct {
 	Protect  bool // optional: protect the cluster from deletion
 	Tags     map[string]string
 }
+
+// UserPoolArgs configures the workload pool, apart from the tainted system pool.
+type UserPoolArgs struct {
+	NodeSize           string
+	MinCount, MaxCount int
+}
+
+// Control-plane log categories sent to the workspace: the API server, the admin audit trail
+// (every write, without the read noise of kube-audit), Entra ID authentication (guard), and the
+// controllers and autoscaler.
+var controlPlaneLogs = []string{"kube-apiserver", "kube-audit-admin", "guard", "kube-controller-manager", "kube-scheduler", "cluster-autoscaler"}
 
 // Cluster is the private AKS cluster component.
 type Cluster struct {
@@ -155,15 +174,34 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 		},
 		// Entra ID is the only way in: no static admin kubeconfig.
 		DisableLocalAccounts: pulumi.Bool(true),
-		NetworkProfile:       networkProfile,
+		AddonProfiles: containerservice.ManagedClusterAddonProfileMap{
+			"azurepolicy": containerservice.ManagedClusterAddonProfileArgs{Enabled: pulumi.Bool(true)},
+			"omsagent": containerservice.ManagedClusterAddonProfileArgs{Enabled: pulumi.Bool(true), Config: pulumi.StringMap{
+				"logAnalyticsWorkspaceResourceID": args.WorkspaceID,
+				"useAADAuth":                      pulumi.String("true"),
+			}},
+		},
+		// Workload identity federates pods' service accounts with Entra ID: no secrets in pods.
+		OidcIssuerProfile: containerservice.ManagedClusterOIDCIssuerProfileArgs{Enabled: pulumi.Bool(true)},
+		SecurityProfile:   securityProfile(args),
+		AutoUpgradeProfile: containerservice.ManagedClusterAutoUpgradeProfileArgs{
+			UpgradeChannel:       pulumi.String(args.UpgradeChannel),
+			NodeOSUpgradeChannel: pulumi.String(args.NodeOSUpgradeChannel),
+		},
+		NetworkProfile: networkProfile,
 		AgentPoolProfiles: containerservice.ManagedClusterAgentPoolProfileArray{containerservice.ManagedClusterAgentPoolProfileArgs{
-			Name:                pulumi.String("system"),
-			Mode:                pulumi.String(containerservice.AgentPoolModeSystem),
-			Type:                pulumi.String(containerservice.AgentPoolTypeVirtualMachineScaleSets),
-			OsType:              pulumi.String(containerservice.OSTypeLinux),
-			OsSKU:               pulumi.String(containerservice.OSSKUUbuntu),
-			VmSize:              pulumi.String(args.NodeSize),
-			Count:               pulumi.Int(args.NodeCount),
+			Name:              pulumi.String("system"),
+			Mode:              pulumi.String(containerservice.AgentPoolModeSystem),
+			Type:              pulumi.String(containerservice.AgentPoolTypeVirtualMachineScaleSets),
+			OsType:            pulumi.String(containerservice.OSTypeLinux),
+			OsSKU:             pulumi.String(containerservice.OSSKUUbuntu),
+			VmSize:            pulumi.String(args.NodeSize),
+			Count:             pulumi.Int(args.NodeCount),
+			EnableAutoScaling: pulumi.Bool(true),
+			MinCount:          pulumi.Int(args.NodeCount),
+			MaxCount:          pulumi.Int(args.NodeMaxCount),
+			// Only system add-ons run here; workloads go to the user pool.
+			NodeTaints:          pulumi.StringArray{pulumi.String("CriticalAddonsOnly=true:NoSchedule")},
 			MaxPods:             pulumi.Int(args.MaxPods),
 			OrchestratorVersion: pulumi.String(args.KubernetesVersion),
 			AvailabilityZones:   pulumi.ToStringArray(args.Zones),
@@ -187,6 +225,35 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 		return nil, err
 	}
 
+	// A pool of its own resource: the cluster's inline pools cannot be changed in place.
+	_, err = containerservice.NewAgentPool(ctx, name+"-user-pool", &containerservice.AgentPoolArgs{
+		ResourceGroupName:   args.ResourceGroupName,
+		ResourceName:        cluster.Name,
+		AgentPoolName:       pulumi.String("user"),
+		Mode:                pulumi.String(containerservice.AgentPoolModeUser),
+		Type:                pulumi.String(containerservice.AgentPoolTypeVirtualMachineScaleSets),
+		OsType:              pulumi.String(containerservice.OSTypeLinux),
+		OsSKU:               pulumi.String(containerservice.OSSKUUbuntu),
+		VmSize:              pulumi.String(args.UserPool.NodeSize),
+		Count:               pulumi.Int(args.UserPool.MinCount),
+		EnableAutoScaling:   pulumi.Bool(true),
+		MinCount:            pulumi.Int(args.UserPool.MinCount),
+		MaxCount:            pulumi.Int(args.UserPool.MaxCount),
+		MaxPods:             pulumi.Int(args.MaxPods),
+		OrchestratorVersion: pulumi.String(args.KubernetesVersion),
+		AvailabilityZones:   pulumi.ToStringArray(args.Zones),
+		VnetSubnetID:        args.SubnetID,
+		EnableNodePublicIP:  pulumi.Bool(false),
+		Tags:                tags,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := monitoring.Diagnostics(ctx, name+"-diagnostics", cluster.ID().ToStringOutput(), args.WorkspaceID,
+		monitoring.Logs{Categories: controlPlaneLogs}, parent); err != nil {
+		return nil, err
+	}
+
 	c.Name = cluster.Name
 	c.PrivateFQDN = cluster.PrivateFQDN
 	c.NodeResourceGroup = cluster.NodeResourceGroup.Elem()
@@ -195,4 +262,20 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 		"privateFqdn":       c.PrivateFQDN,
 		"nodeResourceGroup": c.NodeResourceGroup,
 	})
+}
+
+// securityProfile turns on workload identity and the image cleaner (a weekly sweep of unused,
+// vulnerable images), and Defender when asked.
+func securityProfile(args ClusterArgs) containerservice.ManagedClusterSecurityProfileArgs {
+	profile := containerservice.ManagedClusterSecurityProfileArgs{
+		WorkloadIdentity: containerservice.ManagedClusterSecurityProfileWorkloadIdentityArgs{Enabled: pulumi.Bool(true)},
+		ImageCleaner:     containerservice.ManagedClusterSecurityProfileImageCleanerArgs{Enabled: pulumi.Bool(true), IntervalHours: pulumi.Int(168)},
+	}
+	if args.Defender {
+		profile.Defender = containerservice.ManagedClusterSecurityProfileDefenderArgs{
+			LogAnalyticsWorkspaceResourceId: args.WorkspaceID,
+			SecurityMonitoring:              containerservice.ManagedClusterSecurityProfileDefenderSecurityMonitoringArgs{Enabled: pulumi.Bool(true)},
+		}
+	}
+	return profile
 }

@@ -6,10 +6,11 @@ package spoke
 
 import (
 	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2"
-	resources "github.com/pulumi/pulumi-azure-native-sdk/resources/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/hubspoke/private-aks/internal/azureid"
+	"github.com/hubspoke/private-aks/internal/nsg"
+	"github.com/hubspoke/private-aks/internal/platform"
 )
 
 // AksSubnetName is the name of the node subnet.
@@ -26,6 +27,8 @@ type Args struct {
 	RouteTableID pulumi.StringInput
 	DNSServers   []string // optional: the hub's resolvers; Azure-provided DNS when empty
 	Protect      bool     // optional: protect the VNet from deletion
+	NSGName      string   // the AKS subnet's NSG
+	WorkspaceID  pulumi.StringInput
 	Tags         map[string]string
 }
 
@@ -48,10 +51,18 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	parent := pulumi.Parent(s)
 	tags := pulumi.ToStringMap(args.Tags)
 
-	rg, err := resources.NewResourceGroup(ctx, name+"-rg", &resources.ResourceGroupArgs{
-		ResourceGroupName: pulumi.String(args.ResourceGroupName),
-		Location:          pulumi.String(args.Location),
-		Tags:              tags,
+	rg, err := platform.ResourceGroup(ctx, name+"-rg", args.ResourceGroupName, args.Location, tags, parent)
+	if err != nil {
+		return nil, err
+	}
+	// Inbound only from inside the VNets (peered hub included) and the platform load balancer:
+	// AKS's own traffic, the API server's private endpoint, the jump box.
+	aksNSG, err := nsg.New(ctx, name+"-aks-nsg", nsg.Args{
+		ResourceGroupName: rg.Name, Location: args.Location, Name: args.NSGName, WorkspaceID: args.WorkspaceID, Tags: tags,
+		Rules: []nsg.Rule{
+			{Name: "allow-vnet-inbound", Priority: 100, Inbound: true, Protocol: "*", Sources: []string{"VirtualNetwork"}, Destination: "VirtualNetwork"},
+			{Name: "allow-load-balancer-inbound", Priority: 110, Inbound: true, Protocol: "*", Sources: []string{"AzureLoadBalancer"}},
+		},
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -63,9 +74,10 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		AddressSpace:       network.AddressSpaceArgs{AddressPrefixes: pulumi.StringArray{pulumi.String(args.AddressSpace)}},
 		// Inline, so that the subnet and its route table association exist with the VNet.
 		Subnets: network.SubnetTypeArray{network.SubnetTypeArgs{
-			Name:          pulumi.String(AksSubnetName),
-			AddressPrefix: pulumi.String(args.AksSubnet),
-			RouteTable:    network.RouteTableTypeArgs{Id: args.RouteTableID},
+			Name:                 pulumi.String(AksSubnetName),
+			AddressPrefix:        pulumi.String(args.AksSubnet),
+			RouteTable:           network.RouteTableTypeArgs{Id: args.RouteTableID},
+			NetworkSecurityGroup: network.NetworkSecurityGroupTypeArgs{Id: aksNSG.ID().ToStringOutput()},
 		}},
 		Tags: tags,
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/hubspoke/private-aks/dns"
 	"github.com/hubspoke/private-aks/firewall"
 	"github.com/hubspoke/private-aks/hub"
+	"github.com/hubspoke/private-aks/monitoring"
 	"github.com/hubspoke/private-aks/peering"
 	"github.com/hubspoke/private-aks/settings"
 	"github.com/hubspoke/private-aks/spoke"
@@ -42,6 +43,17 @@ func build(ctx *pulumi.Context, cfg *settings.Settings) error {
 	}
 	withProvider := pulumi.Providers(provider)
 
+	ops, err := monitoring.New(ctx, "monitoring", monitoring.Args{
+		Location:          cfg.Location,
+		ResourceGroupName: cfg.Name("rg", "ops"),
+		WorkspaceName:     cfg.Name("log"),
+		RetentionDays:     cfg.Monitoring.RetentionDays,
+		Tags:              tags,
+	}, withProvider)
+	if err != nil {
+		return err
+	}
+
 	hubNet, err := hub.New(ctx, "hub", hub.Args{
 		Location:                 cfg.Location,
 		ResourceGroupName:        cfg.Name("rg", "hub"),
@@ -59,8 +71,14 @@ func build(ctx *pulumi.Context, cfg *settings.Settings) error {
 			SSHPublicKey:  cfg.JumpBox.SSHPublicKey,
 		},
 		DNS:     hubDNSArgs,
-		Protect: cfg.Protect,
-		Tags:    tags,
+		Bastion: hubBastion(cfg),
+		NSGNames: hub.NSGNames{
+			JumpBox: cfg.Name("nsg", "jumpbox"), Bastion: cfg.Name("nsg", "bastion"), Forwarders: cfg.Name("nsg", "dns"),
+			ResolverInbound: cfg.Name("nsg", "dns-inbound"), ResolverOutbound: cfg.Name("nsg", "dns-outbound"),
+		},
+		WorkspaceID: ops.WorkspaceID,
+		Protect:     cfg.Protect,
+		Tags:        tags,
 	}, withProvider)
 	if err != nil {
 		return err
@@ -84,6 +102,9 @@ func build(ctx *pulumi.Context, cfg *settings.Settings) error {
 		OnPremDNSServers:       onPremServerIPs(cfg),
 		ExtraNetworkRules:      cfg.Firewall.ExtraNetworkRules,
 		ExtraApplicationRules:  cfg.Firewall.ExtraApplicationRules,
+		ThreatIntelMode:        cfg.Firewall.ThreatIntelMode,
+		Defender:               cfg.Cluster.Defender,
+		WorkspaceID:            ops.WorkspaceID,
 		Protect:                cfg.Protect,
 		Tags:                   tags,
 	}, withProvider)
@@ -99,6 +120,8 @@ func build(ctx *pulumi.Context, cfg *settings.Settings) error {
 		AksSubnet:         cfg.Spoke.AksSubnet.String(),
 		RouteTableID:      hubNet.RouteTableID,
 		DNSServers:        dnsServers,
+		NSGName:           cfg.Name("nsg", "aks"),
+		WorkspaceID:       ops.WorkspaceID,
 		Protect:           cfg.Protect,
 		Tags:              tags,
 	}, withProvider)
@@ -117,28 +140,36 @@ func build(ctx *pulumi.Context, cfg *settings.Settings) error {
 
 	hubLink := dns.Link{Name: cfg.Name("vnetlink", "hub"), VNetID: hubNet.VNetID}
 	clusterArgs := spoke.ClusterArgs{
-		Location:            cfg.Location,
-		ResourceGroupName:   spokeNet.ResourceGroupName,
-		ClusterName:         cfg.Name("aks"),
-		IdentityName:        cfg.Name("id", "aks"),
-		KubernetesVersion:   cfg.Cluster.KubernetesVersion,
-		NodeSize:            cfg.Cluster.NodeSize,
-		NodeCount:           cfg.Cluster.NodeCount,
-		MaxPods:             cfg.Cluster.MaxPods,
-		Zones:               cfg.Cluster.AvailabilityZones,
-		Overlay:             cfg.Cluster.CNI == settings.CNIOverlay,
-		PodCIDR:             cfg.Cluster.PodCIDR.String(),
-		ServiceCIDR:         cfg.Cluster.ServiceCIDR.String(),
-		DNSServiceIP:        cfg.Cluster.DNSServiceIP.String(),
-		AdminGroupObjectIDs: cfg.Cluster.AdminGroupObjectIDs,
-		VNetID:              spokeNet.VNetID,
-		SubnetID:            spokeNet.AksSubnetID,
-		RouteTableID:        hubNet.RouteTableID,
-		DefaultRoute:        fw.DefaultRoute,
-		FirewallRuleGroups:  fw.RuleGroups,
-		Peerings:            []pulumi.Resource{peer.HubToSpoke, peer.SpokeToHub},
-		Protect:             cfg.Protect,
-		Tags:                tags,
+		Location:          cfg.Location,
+		ResourceGroupName: spokeNet.ResourceGroupName,
+		ClusterName:       cfg.Name("aks"),
+		IdentityName:      cfg.Name("id", "aks"),
+		KubernetesVersion: cfg.Cluster.KubernetesVersion,
+		NodeSize:          cfg.Cluster.NodeSize,
+		NodeCount:         cfg.Cluster.NodeCount,
+		NodeMaxCount:      cfg.Cluster.NodeMaxCount,
+		UserPool: spoke.UserPoolArgs{
+			NodeSize: cfg.Cluster.UserPool.NodeSize, MinCount: cfg.Cluster.UserPool.MinCount, MaxCount: cfg.Cluster.UserPool.MaxCount,
+		},
+		UpgradeChannel:       cfg.Cluster.UpgradeChannel,
+		NodeOSUpgradeChannel: cfg.Cluster.NodeOSUpgradeChannel,
+		Defender:             cfg.Cluster.Defender,
+		WorkspaceID:          ops.WorkspaceID,
+		MaxPods:              cfg.Cluster.MaxPods,
+		Zones:                cfg.Cluster.AvailabilityZones,
+		Overlay:              cfg.Cluster.CNI == settings.CNIOverlay,
+		PodCIDR:              cfg.Cluster.PodCIDR.String(),
+		ServiceCIDR:          cfg.Cluster.ServiceCIDR.String(),
+		DNSServiceIP:         cfg.Cluster.DNSServiceIP.String(),
+		AdminGroupObjectIDs:  cfg.Cluster.AdminGroupObjectIDs,
+		VNetID:               spokeNet.VNetID,
+		SubnetID:             spokeNet.AksSubnetID,
+		RouteTableID:         hubNet.RouteTableID,
+		DefaultRoute:         fw.DefaultRoute,
+		FirewallRuleGroups:   fw.RuleGroups,
+		Peerings:             []pulumi.Resource{peer.HubToSpoke, peer.SpokeToHub},
+		Protect:              cfg.Protect,
+		Tags:                 tags,
 	}
 
 	// Custom mode: the zone exists, linked to hub and spoke, before AKS is handed its ID.
@@ -190,13 +221,20 @@ func build(ctx *pulumi.Context, cfg *settings.Settings) error {
 	return nil
 }
 
+// hubBastion places Azure Bastion when it is on.
+func hubBastion(cfg *settings.Settings) hub.BastionArgs {
+	if !cfg.Hub.Bastion {
+		return hub.BastionArgs{}
+	}
+	return hub.BastionArgs{Subnet: cfg.Hub.BastionSubnet.String(), Name: cfg.Name("bas", "hub"), PublicIPName: cfg.Name("pip", "bas")}
+}
+
 // hubDNS places the resolvers of the configured DNS mode in the hub.
 func hubDNS(cfg *settings.Settings, servers []string) hub.DNSArgs {
 	d := hub.DNSArgs{Servers: servers}
 	switch cfg.DNS.Resolver {
 	case settings.ResolverForwarder:
 		d.ForwarderSubnet = cfg.DNS.ForwarderSubnet.String()
-		d.NSGName = cfg.Name("nsg", "dns")
 		for _, p := range dnsClients(cfg) {
 			d.Clients = append(d.Clients, p.String())
 		}
@@ -297,6 +335,14 @@ func exportOutputs(ctx *pulumi.Context, h *hub.Hub, fw *firewall.Firewall, s *sp
 	ctx.Export("clusterAccessFromJumpBox", pulumi.Sprintf(
 		"az aks get-credentials --resource-group %s --name %s --overwrite-existing && kubelogin convert-kubeconfig -l azurecli && kubectl get nodes",
 		s.ResourceGroupName, c.Name))
+	if h.Bastion != nil {
+		// Run from a workstation: SSH to the jump box through Bastion, or a local tunnel to it.
+		ssh := pulumi.Sprintf("az network bastion ssh --resource-group %s --name %s --target-resource-id %s --auth-type ssh-key --username %s --ssh-key ~/.ssh/id_ed25519",
+			h.ResourceGroupName, h.Bastion.Name, h.JumpBox.ID(), h.JumpBoxAdmin)
+		ctx.Export("jumpBoxSsh", ssh)
+		ctx.Export("jumpBoxTunnel", pulumi.Sprintf("az network bastion tunnel --resource-group %s --name %s --target-resource-id %s --resource-port 22 --port 2222",
+			h.ResourceGroupName, h.Bastion.Name, h.JumpBox.ID()))
+	}
 	// Run from a workstation: the jump box resolves the API server's FQDN to a private IP in the spoke.
 	ctx.Export("verifyDnsFromJumpBox", pulumi.Sprintf(
 		"az vm run-command invoke --resource-group %s --name %s --command-id RunShellScript --scripts 'nslookup %s'",

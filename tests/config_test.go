@@ -42,10 +42,21 @@ func TestInvalidConfigIsRejectedByKeyBeforeAnyResource(t *testing.T) {
 		{"firewall subnet smaller than /26", set("hub", "firewallSubnet", "10.0.0.0/27"),
 			[]string{"hub.firewallSubnet: 10.0.0.0/27 is smaller than the /26 Azure requires"}},
 		{"node subnet too small for pods without overlay",
-			all(set("aks", "cni", "nodeSubnet"), set("aks", "maxPods", 30), set("aks", "nodeCount", 3), set("spoke", "aksSubnet", "10.1.0.0/26")),
-			[]string{"spoke.aksSubnet: 10.1.0.0/26 holds 59 usable addresses, 3 nodes (+1 upgrade surge) x (30 max pods + 1 node IP) need 124"}},
-		{"node subnet too small for nodes with overlay", all(set("aks", "nodeCount", 5), set("spoke", "aksSubnet", "10.1.0.0/29")),
-			[]string{"spoke.aksSubnet: 10.1.0.0/29 holds 3 usable addresses, 5 nodes (+1 upgrade surge) need 6"}},
+			all(set("aks", "cni", "nodeSubnet"), set("aks", "maxPods", 30), set("aks", "nodeCount", 3), set("aks", "nodeMaxCount", 3),
+				set("aks", "userPool", map[string]any{"nodeSize": "Standard_D4ds_v5", "minCount": 1, "maxCount": 2}), set("spoke", "aksSubnet", "10.1.0.0/26")),
+			[]string{"spoke.aksSubnet: 10.1.0.0/26 holds 59 usable addresses, 5 nodes at the pools' maxima (+2 upgrade surge) x (30 max pods + 1 node IP) need 217"}},
+		{"node subnet too small for nodes with overlay", set("spoke", "aksSubnet", "10.1.0.0/29"),
+			[]string{"spoke.aksSubnet: 10.1.0.0/29 holds 3 usable addresses, 6 nodes at the pools' maxima (+2 upgrade surge) need 8"}},
+		{"autoscaler maximum below the minimum", all(set("aks", "nodeCount", 4), set("aks", "nodeMaxCount", 3)),
+			[]string{"aks.nodeMaxCount: 3 must be between aks.nodeCount (4) and 1000"}},
+		{"user pool bounds reversed", set("aks", "userPool", map[string]any{"nodeSize": "Standard_D4ds_v5", "minCount": 3, "maxCount": 2}),
+			[]string{"aks.userPool: minCount 3 and maxCount 2 must satisfy"}},
+		{"unknown threat intelligence mode", set("firewall", "threatIntelMode", "Block"),
+			[]string{`firewall.threatIntelMode: "Block" is not one of Alert, Deny, Off`}},
+		{"log retention too short", func(c map[string]any) { c["monitoring"] = map[string]any{"retentionDays": 7} },
+			[]string{"monitoring.retentionDays: 7 must be between 30 and 730"}},
+		{"Bastion without its subnet", func(c map[string]any) { delete(c["hub"].(map[string]any), "bastionSubnet") },
+			[]string{"hub.bastionSubnet: required"}},
 		{"DNS service IP outside the service range", set("aks", "dnsServiceIP", "10.2.0.10"),
 			[]string{"aks.dnsServiceIP: 10.2.0.10 is outside aks.serviceCidr 172.16.0.0/16"}},
 		{"DNS service IP at the network address", set("aks", "dnsServiceIP", "172.16.0.0"),
@@ -106,7 +117,7 @@ func TestValidVariantsBuild(t *testing.T) {
 				assert.Equal(t, "Basic", str(fw.Inputs, "sku", "tier"))
 				assert.Equal(t, res.vnet(t, devHubVNet).ID+"/subnets/AzureFirewallManagementSubnet",
 					str(fw.Inputs, "managementIpConfiguration", "subnet", "id"))
-				assert.Len(t, res.ofType(typePublicIP), 2)
+				assert.Len(t, res.ofType(typePublicIP), 3, "firewall, its management and Bastion")
 				assert.True(t, at(res.one(t, typeFirewallPolicy).Inputs, "dnsSettings").IsNull())
 				ntp := ruleByName(t, res, "ntp")
 				assert.Equal(t, []any{"*"}, ntp["destinationAddresses"])
@@ -114,7 +125,7 @@ func TestValidVariantsBuild(t *testing.T) {
 				assert.Nil(t, ntp["destinationFqdns"])
 			}},
 		{"node subnet CNI has no pod range and uses Calico",
-			set("aks", "cni", "nodeSubnet"),
+			all(set("aks", "cni", "nodeSubnet"), set("aks", "maxPods", 30)),
 			func(t *testing.T, res *result) {
 				in := res.one(t, typeManagedCluster).Inputs
 				assert.True(t, at(in, "networkProfile", "networkPluginMode").IsNull())
@@ -128,7 +139,26 @@ func TestValidVariantsBuild(t *testing.T) {
 				zones := []string{"1", "2", "3"}
 				assert.Equal(t, zones, strs(res.one(t, typeManagedCluster).Inputs, "agentPoolProfiles", 0, "availabilityZones"))
 				assert.Equal(t, zones, strs(res.one(t, typeFirewall).Inputs, "zones"))
-				assert.Equal(t, zones, strs(res.one(t, typePublicIP).Inputs, "zones"))
+				assert.Equal(t, zones, strs(res.named(t, typePublicIP, "pip-hubspoke-dev-afw").Inputs, "zones"))
+			}},
+		{"Bastion off leaves the jump box without SSH and the stack without Bastion",
+			set("hub", "bastion", false),
+			func(t *testing.T, res *result) {
+				assert.Empty(t, res.ofType(typeBastion))
+				assert.Len(t, res.ofType(typePublicIP), 1, "only the firewall's")
+				jumpNSG := res.named(t, typeNSG, "nsg-hubspoke-dev-jumpbox")
+				assert.Len(t, items(jumpNSG.Inputs, "securityRules"), 1, "only the closing deny")
+				assert.NotContains(t, res.outputs, "jumpBoxSsh")
+			}},
+		{"prod-style security: Deny, IDPS on Premium, Defender",
+			all(set("firewall", "sku", "Premium"), set("firewall", "threatIntelMode", "Deny"), set("aks", "defender", true)),
+			func(t *testing.T, res *result) {
+				policy := res.one(t, typeFirewallPolicy)
+				assert.Equal(t, "Deny", str(policy.Inputs, "threatIntelMode"))
+				assert.Equal(t, "Deny", str(policy.Inputs, "intrusionDetection", "mode"))
+				cluster := res.one(t, typeManagedCluster)
+				assert.Equal(t, res.one(t, typeWorkspace).ID, str(cluster.Inputs, "securityProfile", "defender", "logAnalyticsWorkspaceResourceId"))
+				assert.Contains(t, ruleByName(t, res, "defender")["targetFqdns"], "*.cloud.defender.microsoft.com")
 			}},
 		{"extra rules default their source to the AKS subnet",
 			all(set("firewall", "extraNetworkRules", []any{map[string]any{
@@ -163,7 +193,7 @@ func TestPulumiYAMLDefaultsMatchTheProgram(t *testing.T) {
 	readYAML(t, "Pulumi.yaml", &proj)
 	assert.Equal(t, settings.DefaultNamePrefix, proj.Config[project+":namePrefix"].Default)
 	assert.Equal(t, false, proj.Config[project+":protect"].Default, "protection is off unless a stack asks")
-	for _, key := range []string{"tags", "firewall", "dns"} {
+	for _, key := range []string{"tags", "firewall", "dns", "monitoring"} {
 		assert.Equal(t, map[string]any{}, proj.Config[project+":"+key].Default, "optional object %s defaults to {} so the program's defaults apply", key)
 	}
 	for _, key := range []string{"environment", "location", "hub", "spoke", "aks", "jumpBox"} {

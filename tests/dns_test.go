@@ -69,8 +69,7 @@ func TestVNetsUseTheHubResolversOfEachDNSMode(t *testing.T) {
 				linked = append(linked, str(res.byID(str(link.Inputs, "virtualNetwork", "id")).Inputs, "virtualNetworkName"))
 			}
 			assert.ElementsMatch(t, []string{devHubVNet, devSpokeVNet}, linked)
-			pips := res.ofType(typePublicIP)
-			require.Len(t, pips, 1, "still only the firewall has a public IP")
+			assert.Empty(t, publicIPsOutsideFirewallAndBastion(res), "no new public IP")
 			if tc.servers != nil {
 				assert.Equal(t, strings.Join(tc.servers, ", "), strings.TrimPrefix(res.outputs["onPremConditionalForwarder"],
 					"On the on-premises DNS servers, add a conditional forwarder for privatelink.westeurope.azmk8s.io to "))
@@ -124,7 +123,7 @@ func TestForwardersHaveStaticIPsNoPublicIPAndGateTheCluster(t *testing.T) {
 		assert.Contains(t, str(gate.Inputs, "source", "script"), "dig")
 	}
 
-	nsg := res.one(t, typeNSG)
+	nsg := res.named(t, typeNSG, "nsg-hubspoke-dev-dns")
 	forwarderSubnet := subnet(t, hubVNet, "snet-dns-forwarders")
 	assert.Equal(t, map[string]any{"id": nsg.ID}, forwarderSubnet["networkSecurityGroup"])
 	assert.Equal(t, map[string]any{"id": res.one(t, typeRouteTable).ID}, forwarderSubnet["routeTable"], "forwarders egress through the firewall")
@@ -133,7 +132,7 @@ func TestForwardersHaveStaticIPsNoPublicIPAndGateTheCluster(t *testing.T) {
 	for _, r := range rules[:2] {
 		rule := r.ObjectValue().Mappable()
 		assert.Equal(t, "Allow", rule["access"])
-		assert.Equal(t, "53", rule["destinationPortRange"])
+		assert.Equal(t, []any{"53"}, rule["destinationPortRanges"])
 		assert.Equal(t, []any{"10.0.0.0/16", "10.1.0.0/16", "172.30.0.0/16"}, rule["sourceAddressPrefixes"])
 	}
 	assert.ElementsMatch(t, []any{"Udp", "Tcp"}, []any{rules[0].ObjectValue()["protocol"].StringValue(), rules[1].ObjectValue()["protocol"].StringValue()})
@@ -174,7 +173,8 @@ func TestPrivateResolverForwardsOnPremDomainsAndGatesTheCluster(t *testing.T) {
 	for _, l := range links {
 		assert.True(t, dependsOn(cluster, l), "cluster waits for %s", l.Name)
 	}
-	assert.Empty(t, res.ofType(typeNSG), "no forwarder VMs, no forwarder NSG")
+	assert.Empty(t, res.ofType(typeVM)[1:], "no forwarder VMs, only the jump box")
+	res.named(t, typeNSG, "nsg-hubspoke-dev-dns-inbound")
 }
 
 func TestDNSModeRulesAreEnforced(t *testing.T) {

@@ -103,7 +103,7 @@ func TestEngineRunsTheDevStack(t *testing.T) {
 		}
 		assert.Equal(t, []string{
 			typeResourceGroup, typeFirewallPolicy, typeRuleGroup, typeRuleGroup, typeFirewall, typeRoute,
-			typeManagedCluster, typeVNetLink,
+			typeManagedCluster, typeAgentPool,
 		}, chain, model.String())
 		assert.Less(t, model.Length, model.SerialSum)
 	})
@@ -111,7 +111,7 @@ func TestEngineRunsTheDevStack(t *testing.T) {
 	t.Run("committed topology picture is current", func(t *testing.T) {
 		committed, err := os.ReadFile(filepath.Join("..", "docs", offline.TopologyFile))
 		require.NoError(t, err)
-		assert.Equal(t, string(committed), offline.TopologyDOT(st), "docs/topology.dot is stale: run `make topology`")
+		assert.True(t, string(committed) == offline.TopologyDOT(st), "docs/topology.dot is stale: run `make topology`")
 	})
 
 	t.Run("second preview changes nothing", func(t *testing.T) {

@@ -48,6 +48,10 @@ const (
 	typeIdentity        = "azure-native:managedidentity:UserAssignedIdentity"
 	typeRoleAssignment  = "azure-native:authorization:RoleAssignment"
 	typeManagedCluster  = "azure-native:containerservice/v20241001:ManagedCluster"
+	typeAgentPool       = "azure-native:containerservice/v20241001:AgentPool"
+	typeBastion         = "azure-native:network:BastionHost"
+	typeWorkspace       = "azure-native:operationalinsights:Workspace"
+	typeDiagnostics     = "azure-native:insights:DiagnosticSetting"
 	typeProvider        = "pulumi:providers:azure-native"
 	componentTypePrefix = "hubspoke:"
 )
@@ -231,6 +235,18 @@ func (r *result) one(t testing.TB, typ string) *registered {
 	return all[0]
 }
 
+// named requires the resource of a type with the given Azure name.
+func (r *result) named(t testing.TB, typ, azureName string) *registered {
+	t.Helper()
+	for _, res := range r.ofType(typ) {
+		if str(res.State, "name") == azureName {
+			return res
+		}
+	}
+	require.Failf(t, "resource not registered", "%s %s", typ, azureName)
+	return nil
+}
+
 // byURN finds a resource by URN.
 func (r *result) byURN(urn string) *registered {
 	for _, res := range r.resources {
@@ -269,6 +285,15 @@ func at(pm resource.PropertyMap, path ...any) resource.PropertyValue {
 		}
 	}
 	return v
+}
+
+// items reads a nested array (nil if absent).
+func items(pm resource.PropertyMap, path ...any) []resource.PropertyValue {
+	v := at(pm, path...)
+	if !v.IsArray() {
+		return nil
+	}
+	return v.ArrayValue()
 }
 
 // str reads a nested string value ("" if absent).

@@ -288,7 +288,7 @@ func TestFirewallAllowsContainerRegistryAndOSUpdates(t *testing.T) {
 	fw := res.one(t, typeFirewall)
 	assert.Equal(t, policy.ID, str(fw.Inputs, "firewallPolicy", "id"))
 	assert.Equal(t, res.vnet(t, devHubVNet).ID+"/subnets/AzureFirewallSubnet", str(fw.Inputs, "ipConfigurations", 0, "subnet", "id"))
-	pip := res.one(t, typePublicIP)
+	pip := res.named(t, typePublicIP, "pip-hubspoke-dev-afw")
 	assert.Equal(t, pip.ID, str(fw.Inputs, "ipConfigurations", 0, "publicIPAddress", "id"))
 	assert.Equal(t, "Standard", str(pip.Inputs, "sku", "name"))
 	assert.Equal(t, "Static", str(pip.Inputs, "publicIPAllocationMethod"))
@@ -336,10 +336,7 @@ func TestJumpBoxHasNoPublicIPAndNoPassword(t *testing.T) {
 	assert.Equal(t, res.vnet(t, devHubVNet).ID+"/subnets/snet-jumpbox", str(nic.Inputs, "ipConfigurations", 0, "subnet", "id"))
 	assert.Equal(t, mockJumpBoxPrivateIP, res.outputs["jumpBoxPrivateIp"])
 
-	// The only public IP in the stack is the firewall's.
-	pips := res.ofType(typePublicIP)
-	require.Len(t, pips, 1)
-	assert.Equal(t, "pip-hubspoke-dev-afw", str(pips[0].Inputs, "publicIpAddressName"))
+	assert.Empty(t, publicIPsOutsideFirewallAndBastion(res), "public IPs only where the design needs them")
 
 	customData, err := base64.StdEncoding.DecodeString(str(vm.Inputs, "osProfile", "customData"))
 	require.NoError(t, err)
@@ -389,7 +386,6 @@ var componentOf = map[string]string{
 	typeRouteTable:     "hubspoke:hub:Hub",
 	typeNIC:            "hubspoke:hub:Hub",
 	typeVM:             "hubspoke:hub:Hub",
-	typePublicIP:       "hubspoke:firewall:Firewall",
 	typeFirewallPolicy: "hubspoke:firewall:Firewall",
 	typeRuleGroup:      "hubspoke:firewall:Firewall",
 	typeFirewall:       "hubspoke:firewall:Firewall",
@@ -398,6 +394,9 @@ var componentOf = map[string]string{
 	typePrivateZone:    "hubspoke:dns:Zone",
 	typeVNetLink:       "hubspoke:dns:Zone",
 	typeIdentity:       "hubspoke:spoke:Cluster",
+	typeAgentPool:      "hubspoke:spoke:Cluster",
+	typeBastion:        "hubspoke:hub:Hub",
+	typeWorkspace:      "hubspoke:monitoring:Monitoring",
 	typeRoleAssignment: "hubspoke:spoke:Cluster",
 	typeManagedCluster: "hubspoke:spoke:Cluster",
 }
@@ -426,7 +425,7 @@ func TestEveryResourceIsParentedToItsComponentAndUsesTheExplicitProvider(t *test
 					assert.True(t, strings.HasPrefix(r.Provider, provider.URN+"::"), "%s uses the explicit provider, not %q", r.URN, r.Provider)
 				}
 			}
-			assert.Equal(t, 6, components, "hub, firewall, spoke, peering, dns, cluster")
+			assert.Equal(t, 7, components, "monitoring, hub, firewall, spoke, peering, dns, cluster")
 		})
 	}
 }
@@ -434,7 +433,8 @@ func TestEveryResourceIsParentedToItsComponentAndUsesTheExplicitProvider(t *test
 // taggable are the resource types Azure lets carry tags.
 var taggable = []string{
 	typeResourceGroup, typeVNet, typeRouteTable, typePublicIP, typeFirewallPolicy, typeFirewall, typeNIC,
-	typePrivateZone, typeVNetLink, typeVM, typeIdentity, typeManagedCluster,
+	typePrivateZone, typeVNetLink, typeVM, typeIdentity, typeManagedCluster, typeAgentPool, typeBastion, typeWorkspace,
+	typeNSG,
 }
 
 func TestEveryTaggableResourceCarriesTheStackTags(t *testing.T) {
@@ -472,7 +472,7 @@ func TestNamesFollowCloudAdoptionFramework(t *testing.T) {
 		groups = append(groups, str(rg.Inputs, "resourceGroupName"))
 		assert.Equal(t, devLocation, str(rg.Inputs, "location"))
 	}
-	assert.ElementsMatch(t, []string{"rg-hubspoke-dev-hub", "rg-hubspoke-dev-spoke"}, groups)
+	assert.ElementsMatch(t, []string{"rg-hubspoke-dev-hub", "rg-hubspoke-dev-spoke", "rg-hubspoke-dev-ops"}, groups)
 }
 
 func TestStackOutputsGiveAccessAndDNSCheckCommands(t *testing.T) {
@@ -489,6 +489,9 @@ func TestStackOutputsGiveAccessAndDNSCheckCommands(t *testing.T) {
 	assert.Equal(t, "vm-hubspoke-dev-jumpbox", o["jumpBoxName"])
 	assert.Equal(t, "az aks get-credentials --resource-group rg-hubspoke-dev-spoke --name aks-hubspoke-dev --overwrite-existing"+
 		" && kubelogin convert-kubeconfig -l azurecli && kubectl get nodes", o["clusterAccessFromJumpBox"])
+	assert.Equal(t, "az network bastion ssh --resource-group rg-hubspoke-dev-hub --name bas-hubspoke-dev-hub --target-resource-id "+
+		res.one(t, typeVM).ID+" --auth-type ssh-key --username azureuser --ssh-key ~/.ssh/id_ed25519", o["jumpBoxSsh"])
+	assert.Contains(t, o["jumpBoxTunnel"], "az network bastion tunnel --resource-group rg-hubspoke-dev-hub --name bas-hubspoke-dev-hub")
 	assert.Equal(t, "az vm run-command invoke --resource-group rg-hubspoke-dev-hub --name vm-hubspoke-dev-jumpbox"+
 		" --command-id RunShellScript --scripts 'nslookup "+fqdn+"'", o["verifyDnsFromJumpBox"])
 }

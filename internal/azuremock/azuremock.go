@@ -52,6 +52,10 @@ var AzureNameInput = map[string]string{
 	"azure-native:network:DnsForwardingRuleset":                     "dnsForwardingRulesetName",
 	"azure-native:network:ForwardingRule":                           "forwardingRuleName",
 	"azure-native:network:PrivateResolverVirtualNetworkLink":        "virtualNetworkLinkName",
+	"azure-native:operationalinsights:Workspace":                    "workspaceName",
+	"azure-native:insights:DiagnosticSetting":                       "name",
+	"azure-native:network:BastionHost":                              "bastionHostName",
+	"azure-native:containerservice/v20241001:AgentPool":             "agentPoolName",
 }
 
 // Placeholders lists, for people reading an offline run, which values are placeholders.
@@ -92,6 +96,10 @@ func ClientConfig() resource.PropertyMap {
 func armID(typ string, inputs resource.PropertyMap, name string) string {
 	if typ == "azure-native:resources:ResourceGroup" {
 		return fmt.Sprintf("/subscriptions/%s/resourceGroups/%s", SubscriptionID, name)
+	}
+	if scope := inputs["resourceUri"]; scope.IsString() {
+		// An extension resource: its ID lies under the resource it extends.
+		return fmt.Sprintf("%s/providers/mock/%s/%s", scope.StringValue(), typ[strings.LastIndex(typ, ":")+1:], name)
 	}
 	rg := "none"
 	if v := inputs["resourceGroupName"]; v.IsString() {
