@@ -174,7 +174,11 @@ func TestPrivateResolverForwardsOnPremDomainsAndGatesTheCluster(t *testing.T) {
 		assert.True(t, dependsOn(cluster, l), "cluster waits for %s", l.Name)
 	}
 	assert.Empty(t, res.ofType(typeVM)[1:], "no forwarder VMs, only the jump box")
-	res.named(t, typeNSG, "nsg-hubspoke-dev-dns-inbound")
+	inboundNSG := res.named(t, typeNSG, "nsg-hubspoke-dev-dns-inbound")
+	for _, rule := range items(inboundNSG.Inputs, "securityRules")[:2] {
+		assert.Equal(t, []string{"10.0.0.0/16", "10.1.0.0/16", "172.30.0.0/16"}, strs(rule.ObjectValue(), "sourceAddressPrefixes"),
+			"the inbound endpoint answers the VNets and on-premises only")
+	}
 }
 
 func TestDNSModeRulesAreEnforced(t *testing.T) {
