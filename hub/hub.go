@@ -1,5 +1,6 @@
-// Package hub builds the hub of the topology: its resource group, its VNet with the firewall and
-// jump-box subnets, the egress route table (the article's UDR) and the jump box VM.
+// Package hub builds the hub of the topology: its resource group, its VNet with the firewall,
+// jump-box, Bastion and DNS-resolver subnets (each with its NSG where Azure allows one), the
+// egress route table (the article's UDR), Azure Bastion and the jump box VM.
 package hub
 
 import (

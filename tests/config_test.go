@@ -185,19 +185,14 @@ func TestValidVariantsBuild(t *testing.T) {
 
 func TestPulumiYAMLDefaultsMatchTheProgram(t *testing.T) {
 	cfg := stackConfig(t, "dev")
-	var proj struct {
-		Config map[string]struct {
-			Default any `yaml:"default"`
-		} `yaml:"config"`
-	}
-	readYAML(t, "Pulumi.yaml", &proj)
-	assert.Equal(t, settings.DefaultNamePrefix, proj.Config[project+":namePrefix"].Default)
-	assert.Equal(t, false, proj.Config[project+":protect"].Default, "protection is off unless a stack asks")
+	declared := declaredKeys(t)
+	assert.Equal(t, settings.DefaultNamePrefix, declared[project+":namePrefix"].Default)
+	assert.Equal(t, false, declared[project+":protect"].Default, "protection is off unless a stack asks")
 	for _, key := range []string{"tags", "firewall", "dns", "monitoring"} {
-		assert.Equal(t, map[string]any{}, proj.Config[project+":"+key].Default, "optional object %s defaults to {} so the program's defaults apply", key)
+		assert.Equal(t, map[string]any{}, declared[project+":"+key].Default, "optional object %s defaults to {} so the program's defaults apply", key)
 	}
 	for _, key := range []string{"environment", "location", "hub", "spoke", "aks", "jumpBox"} {
-		assert.Nil(t, proj.Config[project+":"+key].Default, "required key %s has no default", key)
+		assert.Nil(t, declared[project+":"+key].Default, "required key %s has no default", key)
 		assert.Contains(t, cfg, project+":"+key, "the dev stack sets required key %s", key)
 	}
 }

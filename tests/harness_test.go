@@ -120,18 +120,27 @@ type result struct {
 	outputs   map[string]string
 }
 
+// declaredKey is one config key Pulumi.yaml declares.
+type declaredKey struct {
+	Default any `yaml:"default"`
+}
+
+// declaredKeys reads the config keys Pulumi.yaml declares, with their defaults.
+func declaredKeys(t testing.TB) map[string]declaredKey {
+	t.Helper()
+	var proj struct {
+		Config map[string]declaredKey `yaml:"config"`
+	}
+	readYAML(t, "Pulumi.yaml", &proj)
+	return proj.Config
+}
+
 // stackConfig reads a stack's config the way the CLI would: Pulumi.yaml defaults, then the
 // stack file. Structured values become JSON, as the engine hands them to the program.
 func stackConfig(t testing.TB, stackName string) map[string]string {
 	t.Helper()
 	cfg := map[string]string{}
-	var proj struct {
-		Config map[string]struct {
-			Default any `yaml:"default"`
-		} `yaml:"config"`
-	}
-	readYAML(t, "Pulumi.yaml", &proj)
-	for k, v := range proj.Config {
+	for k, v := range declaredKeys(t) {
 		if v.Default != nil {
 			cfg[k] = configValue(t, v.Default)
 		}
