@@ -40,7 +40,10 @@ type ResolverArgs struct {
 	OnPrem []ForwardedDomain
 	// RulesetVNets are linked to the forwarding ruleset (Private Resolver mode with OnPrem).
 	RulesetVNets map[string]pulumi.StringInput
-	Tags         map[string]string
+	// After are operations on the hub VNet that must finish before a NIC or an endpoint joins a
+	// subnet of it (the peerings: Azure refuses overlapping operations on one VNet).
+	After []pulumi.Resource
+	Tags  map[string]string
 }
 
 // Resolver is the hub's DNS resolver component.
@@ -69,13 +72,19 @@ func NewResolver(ctx *pulumi.Context, name string, args ResolverArgs, opts ...pu
 	return r, ctx.RegisterResourceOutputs(r, pulumi.Map{"serverIps": pulumi.ToStringArray(args.ServerIPs)})
 }
 
-// readinessScript succeeds once named answers through its forwarding path, within 20 minutes
-// (first boot installs BIND once the firewall lets it).
-const readinessScript = `for attempt in $(seq 1 120); do
-  if dig +time=2 +tries=1 @127.0.0.1 mcr.microsoft.com A | grep -q 'status: NOERROR'; then echo ready; exit 0; fi
+// ReadinessScript succeeds once the named at server answers through its forwarding path, within
+// 20 minutes (first boot installs BIND once the firewall lets it). On the VMs server is
+// LocalNamed, which named.conf's ACL admits; the tests run it against a named on another port.
+func ReadinessScript(server netip.AddrPort) string {
+	return fmt.Sprintf(`for attempt in $(seq 1 120); do
+  if dig +time=2 +tries=1 -p %d @%s mcr.microsoft.com A | grep -q 'status: NOERROR'; then echo ready; exit 0; fi
   sleep 10
 done
-echo "named does not answer"; exit 1`
+echo "named does not answer"; exit 1`, server.Port(), server.Addr())
+}
+
+// LocalNamed is where a forwarder VM's readiness check asks its own named.
+var LocalNamed = netip.MustParseAddrPort("127.0.0.1:53")
 
 func (r *Resolver) forwarders(ctx *pulumi.Context, name string, args ResolverArgs) error {
 	parent := pulumi.Parent(r)
@@ -112,7 +121,7 @@ func (r *Resolver) forwarders(ctx *pulumi.Context, name string, args ResolverArg
 			DNSServers:        []string{AzureDNS.Addr().String()},
 			AvailabilitySetID: avset.ID().ToStringOutput(),
 			Tags:              tags,
-		}, parent)
+		}, parent, pulumi.DependsOn(args.After))
 		if err != nil {
 			return err
 		}
@@ -124,7 +133,7 @@ func (r *Resolver) forwarders(ctx *pulumi.Context, name string, args ResolverArg
 			VmName:                          vm.Name,
 			RunCommandName:                  pulumi.String("wait-for-named"),
 			Location:                        pulumi.String(args.Location),
-			Source:                          compute.VirtualMachineRunCommandScriptSourceArgs{Script: pulumi.String(readinessScript)},
+			Source:                          compute.VirtualMachineRunCommandScriptSourceArgs{Script: pulumi.String(ReadinessScript(LocalNamed))},
 			AsyncExecution:                  pulumi.Bool(false),
 			TimeoutInSeconds:                pulumi.Int(1500),
 			TreatFailureAsDeploymentFailure: pulumi.Bool(true),
@@ -147,7 +156,7 @@ func (r *Resolver) privateResolver(ctx *pulumi.Context, name string, args Resolv
 		Location:          pulumi.String(args.Location),
 		VirtualNetwork:    network.SubResourceArgs{Id: args.HubVNetID},
 		Tags:              tags,
-	}, parent)
+	}, parent, pulumi.DependsOn(args.After)) // the endpoints follow the resolver
 	if err != nil {
 		return err
 	}

@@ -30,6 +30,9 @@ type Args struct {
 	SKU                    string // Basic, Standard or Premium
 	Zones                  []string
 	SubnetID               pulumi.StringInput // AzureFirewallSubnet
+	// After are operations on the hub VNet that must finish before the firewall joins its subnet
+	// (the peerings: Azure refuses overlapping operations on one VNet).
+	After []pulumi.Resource
 	// RouteTableName is the egress route table (in ResourceGroupName) the default route goes to.
 	RouteTableName pulumi.StringInput
 	AksSubnet      string // CIDR, source of the AKS rules and default source of extra rules
@@ -166,7 +169,8 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	// A rule group change on a policy whose firewall is still updating fails
 	// (FirewallPolicyUpdateNotAllowedWhenUpdatingOrDeleting): let the groups land first.
-	fw, err := network.NewAzureFirewall(ctx, name, fwArgs, parent, pulumi.Protect(args.Protect), pulumi.DependsOn(f.RuleGroups))
+	fw, err := network.NewAzureFirewall(ctx, name, fwArgs, parent, pulumi.Protect(args.Protect), pulumi.DependsOn(f.RuleGroups),
+		pulumi.DependsOn(args.After))
 	if err != nil {
 		return nil, err
 	}

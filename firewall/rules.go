@@ -51,8 +51,12 @@ var (
 	ubuntuHTTPSFqdns = []string{"snapshot.ubuntu.com"}
 )
 
-// What the jump box's cloud-init downloads: the Azure CLI repository, kubectl (dl.k8s.io) and
-// kubelogin (GitHub releases), and what `az login` and `az aks get-credentials` call.
+// What the jump box's cloud-init downloads: the Azure CLI repository, the pinned kubectl
+// (dl.k8s.io/release/v<version>/..., redirected to cdn.dl.k8s.io) and kubelogin
+// (github.com/Azure/kubelogin/releases/download/v<version>/kubelogin.zip, redirected to GitHub's
+// release-asset hosts), and what `az login` and `az aks get-credentials` call. Not api.github.com:
+// the versions are pinned, so nothing asks for the latest release (azure-cli acs/custom.py
+// k8s_install_cli; GitHub's redirect hosts; checked 2026-11-26).
 var jumpBoxToolFqdns = []string{
 	"packages.microsoft.com", "dl.k8s.io", "cdn.dl.k8s.io", "github.com", "objects.githubusercontent.com",
 	"release-assets.githubusercontent.com", "login.microsoftonline.com", "management.azure.com", "graph.microsoft.com",

@@ -1,20 +1,17 @@
-// Package hub builds the hub of the topology: its resource group, its VNet with the firewall,
-// jump-box, Bastion and DNS-resolver subnets (each with its NSG where Azure allows one), the
-// egress route table (the article's UDR), Azure Bastion and the jump box VM.
+// Package hub builds the hub of the topology in two components: the network (resource group,
+// VNet with the firewall, jump-box, Bastion, gateway and DNS-resolver subnets, each with its NSG
+// where Azure allows one, and the egress route table, the article's UDR), and the way in (Azure
+// Bastion and the jump box VM). They are separate because the peering must sit between them: Azure
+// refuses a peering while something joins a subnet of the same VNet.
 package hub
 
 import (
-	_ "embed"
-
-	compute "github.com/pulumi/pulumi-azure-native-sdk/compute/v2"
 	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/hubspoke/private-aks/internal/azureid"
-	"github.com/hubspoke/private-aks/internal/linuxvm"
 	"github.com/hubspoke/private-aks/internal/nsg"
 	"github.com/hubspoke/private-aks/internal/platform"
-	"github.com/hubspoke/private-aks/monitoring"
 )
 
 // Subnet names Azure requires for the firewall.
@@ -23,15 +20,11 @@ const (
 	FirewallManagementSubnetName = "AzureFirewallManagementSubnet"
 	JumpBoxSubnetName            = "snet-jumpbox"
 	BastionSubnetName            = "AzureBastionSubnet"
+	GatewaySubnetName            = "GatewaySubnet"
 	ForwarderSubnetName          = "snet-dns-forwarders"
 	ResolverInboundSubnetName    = "snet-dns-inbound"
 	ResolverOutboundSubnetName   = "snet-dns-outbound"
 )
-
-// CloudInit is the jump box's cloud-config: it installs the Azure CLI, kubectl and kubelogin.
-//
-//go:embed cloud-init.yaml
-var CloudInit string
 
 // Args configures the hub. Every field is required unless its comment says otherwise.
 type Args struct {
@@ -44,23 +37,18 @@ type Args struct {
 	// FirewallManagementSubnet is optional: the Basic firewall SKU needs it, others leave it empty.
 	FirewallManagementSubnet string
 	JumpBoxSubnet            string
+	// BastionSubnet is optional: the AzureBastionSubnet range (/26 or larger) when Bastion is on.
+	BastionSubnet string
+	// GatewaySubnet is optional: the GatewaySubnet range, for a gateway created outside this stack.
+	GatewaySubnet string
 	// RouteTableName names the egress route table. It is created empty: the firewall adds the
 	// default route once its private IP exists.
 	RouteTableName string
-	JumpBox        JumpBoxArgs
-	DNS            DNSArgs     // optional: Azure-provided DNS when zero
-	Bastion        BastionArgs // optional: no Bastion when its Subnet is empty
+	DNS            DNSArgs // optional: Azure-provided DNS when zero
 	NSGNames       NSGNames
-	WorkspaceID    pulumi.StringInput // Log Analytics workspace for NSG and Bastion logs
+	WorkspaceID    pulumi.StringInput // Log Analytics workspace for NSG logs
 	Protect        bool               // optional: protect the VNet from deletion
 	Tags           map[string]string
-}
-
-// BastionArgs places Azure Bastion (Standard, tunneling on), the way in to the jump box.
-type BastionArgs struct {
-	Subnet       string // AzureBastionSubnet, /26 or larger
-	Name         string
-	PublicIPName string
 }
 
 // NSGNames are the Azure names of the subnets' NSGs (those of absent subnets are unused).
@@ -81,15 +69,6 @@ type DNSArgs struct {
 	ResolverOutboundSubnet string
 }
 
-// JumpBoxArgs configures the jump box VM. All fields are required.
-type JumpBoxArgs struct {
-	VMName        string
-	NICName       string
-	Size          string
-	AdminUsername string
-	SSHPublicKey  string
-}
-
 // Hub is the hub component.
 type Hub struct {
 	pulumi.ResourceState
@@ -103,16 +82,13 @@ type Hub struct {
 	ForwarderSubnetID        pulumi.StringOutput
 	ResolverInboundSubnetID  pulumi.StringOutput
 	ResolverOutboundSubnetID pulumi.StringOutput
+	JumpBoxSubnetID          pulumi.StringOutput
+	BastionSubnetID          pulumi.StringOutput // empty without Bastion
 	RouteTableID             pulumi.StringOutput
 	RouteTableName           pulumi.StringOutput
-	JumpBoxName              pulumi.StringOutput
-	JumpBoxAdmin             string
-	JumpBoxPrivateIP         pulumi.StringOutput
-	JumpBox                  *compute.VirtualMachine
-	Bastion                  *network.BastionHost // nil without Bastion
 }
 
-// New registers the hub and its children.
+// New registers the hub network and its children.
 func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Hub, error) {
 	h := &Hub{}
 	if err := ctx.RegisterComponentResource("hubspoke:hub:Hub", name, h, opts...); err != nil {
@@ -152,6 +128,11 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			Name: pulumi.String(FirewallManagementSubnetName), AddressPrefix: pulumi.String(args.FirewallManagementSubnet),
 		})
 	}
+	// The gateway's subnet takes neither NSG nor route table: Azure does not support an NSG on
+	// GatewaySubnet (Microsoft Learn, "About VPN Gateway configuration settings", checked 2026-11-26).
+	if args.GatewaySubnet != "" {
+		subnets = append(subnets, network.SubnetTypeArgs{Name: pulumi.String(GatewaySubnetName), AddressPrefix: pulumi.String(args.GatewaySubnet)})
+	}
 	secured, err := newSecuredSubnets(ctx, name, args, rg.Name, routeTable.ID().ToStringOutput(), tags, parent)
 	if err != nil {
 		return nil, err
@@ -173,28 +154,6 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	vnetID := vnet.ID().ToStringOutput()
 
-	vm, nic, err := linuxvm.New(ctx, name+"-jumpbox", linuxvm.Args{
-		ResourceGroupName: rg.Name,
-		Location:          args.Location,
-		VMName:            args.JumpBox.VMName,
-		NICName:           args.JumpBox.NICName,
-		Size:              args.JumpBox.Size,
-		AdminUsername:     args.JumpBox.AdminUsername,
-		SSHPublicKey:      args.JumpBox.SSHPublicKey,
-		CloudInit:         CloudInit,
-		SubnetID:          azureid.Subnet(vnetID, JumpBoxSubnetName),
-		Tags:              tags,
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-
-	if args.Bastion.Subnet != "" {
-		if h.Bastion, err = newBastion(ctx, name+"-bastion", args, rg.Name, vnetID, tags, parent); err != nil {
-			return nil, err
-		}
-	}
-
 	h.ResourceGroupName = rg.Name
 	h.VNetID = vnetID
 	h.VNetName = vnet.Name
@@ -203,17 +162,14 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	h.ForwarderSubnetID = optionalSubnet(vnetID, args.DNS.ForwarderSubnet, ForwarderSubnetName)
 	h.ResolverInboundSubnetID = optionalSubnet(vnetID, args.DNS.ResolverInboundSubnet, ResolverInboundSubnetName)
 	h.ResolverOutboundSubnetID = optionalSubnet(vnetID, args.DNS.ResolverOutboundSubnet, ResolverOutboundSubnetName)
+	h.JumpBoxSubnetID = azureid.Subnet(vnetID, JumpBoxSubnetName)
+	h.BastionSubnetID = optionalSubnet(vnetID, args.BastionSubnet, BastionSubnetName)
 	h.RouteTableID = routeTable.ID().ToStringOutput()
 	h.RouteTableName = routeTable.Name
-	h.JumpBox = vm
-	h.JumpBoxName = vm.Name
-	h.JumpBoxAdmin = args.JumpBox.AdminUsername
-	h.JumpBoxPrivateIP = nic.IpConfigurations.Index(pulumi.Int(0)).PrivateIPAddress().Elem()
 	return h, ctx.RegisterResourceOutputs(h, pulumi.Map{
 		"resourceGroupName": h.ResourceGroupName,
 		"vnetId":            h.VNetID,
 		"routeTableId":      h.RouteTableID,
-		"jumpBoxPrivateIp":  h.JumpBoxPrivateIP,
 	})
 }
 
@@ -252,18 +208,18 @@ func newSecuredSubnets(ctx *pulumi.Context, name string, args Args, rgName pulum
 
 	// SSH to the jump box comes only from Bastion; without Bastion, only run commands reach it.
 	var jumpRules []nsg.Rule
-	if args.Bastion.Subnet != "" {
+	if args.BastionSubnet != "" {
 		jumpRules = []nsg.Rule{{Name: "allow-ssh-from-bastion", Priority: 100, Inbound: true, Protocol: "Tcp",
-			Sources: []string{args.Bastion.Subnet}, Ports: []string{"22"}}}
+			Sources: []string{args.BastionSubnet}, Ports: []string{"22"}}}
 	}
 	if err := add("-jumpbox-nsg", args.NSGNames.JumpBox, jumpRules, network.SubnetTypeArgs{
 		Name: pulumi.String(JumpBoxSubnetName), AddressPrefix: pulumi.String(args.JumpBoxSubnet), RouteTable: egress,
 	}); err != nil {
 		return nil, err
 	}
-	if b := args.Bastion; b.Subnet != "" {
+	if args.BastionSubnet != "" {
 		if err := add("-bastion-nsg", args.NSGNames.Bastion, bastionRules, network.SubnetTypeArgs{
-			Name: pulumi.String(BastionSubnetName), AddressPrefix: pulumi.String(b.Subnet),
+			Name: pulumi.String(BastionSubnetName), AddressPrefix: pulumi.String(args.BastionSubnet),
 		}); err != nil {
 			return nil, err
 		}
@@ -313,32 +269,4 @@ var bastionRules = []nsg.Rule{
 	{Name: "allow-bastion-communication-outbound", Priority: 120, Protocol: "*", Sources: []string{"VirtualNetwork"},
 		Destination: "VirtualNetwork", Ports: []string{"8080", "5701"}},
 	{Name: "allow-session-information-outbound", Priority: 130, Protocol: "*", Sources: []string{"*"}, Destination: "Internet", Ports: []string{"80"}},
-}
-
-// newBastion registers Azure Bastion Standard with native-client tunneling (az network bastion
-// ssh / tunnel), its public IP and its audit logs.
-func newBastion(ctx *pulumi.Context, name string, args Args, rgName pulumi.StringInput, vnetID pulumi.StringOutput,
-	tags pulumi.StringMap, parent pulumi.ResourceOption) (*network.BastionHost, error) {
-	pip, err := platform.PublicIP(ctx, name+"-pip", rgName, args.Bastion.PublicIPName, args.Location, nil, tags, parent)
-	if err != nil {
-		return nil, err
-	}
-	bastion, err := network.NewBastionHost(ctx, name, &network.BastionHostArgs{
-		ResourceGroupName: rgName,
-		BastionHostName:   pulumi.String(args.Bastion.Name),
-		Location:          pulumi.String(args.Location),
-		Sku:               network.SkuArgs{Name: pulumi.String("Standard")},
-		EnableTunneling:   pulumi.Bool(true),
-		IpConfigurations: network.BastionHostIPConfigurationArray{network.BastionHostIPConfigurationArgs{
-			Name:            pulumi.String("ipconfig"),
-			Subnet:          network.SubResourceArgs{Id: azureid.Subnet(vnetID, BastionSubnetName)},
-			PublicIPAddress: network.SubResourceArgs{Id: pip.ID().ToStringOutput()},
-		}},
-		Tags: tags,
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-	_, err = monitoring.Diagnostics(ctx, name+"-diagnostics", bastion.ID().ToStringOutput(), args.WorkspaceID, monitoring.Logs{}, parent)
-	return bastion, err
 }

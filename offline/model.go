@@ -51,6 +51,8 @@ var provisioningTimes = map[string]provisioning{
 	"azure-native:insights:DiagnosticSetting":                       {10 * time.Second, "estimate"},
 	"azure-native:network:BastionHost":                              {8 * time.Minute, "estimate"},
 	"azure-native:containerservice/v20241001:AgentPool":             {4 * time.Minute, "estimate"},
+	"azure-native:insights:DataCollectionRule":                      {10 * time.Second, "estimate"},
+	"azure-native:insights:DataCollectionRuleAssociation":           {10 * time.Second, "estimate"},
 }
 
 // Step is one resource on the critical path.

@@ -36,7 +36,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err := ctx.RegisterComponentResource("hubspoke:peering:Peering", name, p, opts...); err != nil {
 		return nil, err
 	}
-	peer := func(suffix, peeringName string, local, remote VNet, hubSide bool) (*network.VirtualNetworkPeering, error) {
+	peer := func(suffix, peeringName string, local, remote VNet, hubSide bool, opts ...pulumi.ResourceOption) (*network.VirtualNetworkPeering, error) {
 		return network.NewVirtualNetworkPeering(ctx, name+suffix, &network.VirtualNetworkPeeringArgs{
 			ResourceGroupName:         local.ResourceGroupName,
 			VirtualNetworkName:        local.Name,
@@ -48,13 +48,14 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			AllowForwardedTraffic: pulumi.Bool(true),
 			AllowGatewayTransit:   pulumi.Bool(hubSide && args.HubHasGateway),
 			UseRemoteGateways:     pulumi.Bool(!hubSide && args.HubHasGateway),
-		}, pulumi.Parent(p))
+		}, append(opts, pulumi.Parent(p))...)
 	}
 	var err error
 	if p.HubToSpoke, err = peer("-hub-to-spoke", "peer-hub-to-spoke", args.Hub, args.Spoke, true); err != nil {
 		return nil, err
 	}
-	if p.SpokeToHub, err = peer("-spoke-to-hub", "peer-spoke-to-hub", args.Spoke, args.Hub, false); err != nil {
+	// Each peering updates both VNets' peering state: one after the other (AnotherOperationInProgress).
+	if p.SpokeToHub, err = peer("-spoke-to-hub", "peer-spoke-to-hub", args.Spoke, args.Hub, false, pulumi.DependsOn([]pulumi.Resource{p.HubToSpoke})); err != nil {
 		return nil, err
 	}
 	return p, ctx.RegisterResourceOutputs(p, pulumi.Map{

@@ -41,7 +41,12 @@ type Hub struct {
 	JumpBoxSubnet            netip.Prefix `json:"jumpBoxSubnet"`
 	BastionSubnet            netip.Prefix `json:"bastionSubnet"`
 	Bastion                  bool         `json:"bastion"` // Azure Bastion in BastionSubnet; default true
-	HasGateway               bool         `json:"hasGateway"`
+	// GatewaySubnet is optional: the hub's GatewaySubnet, for a VPN or ExpressRoute gateway the
+	// network team creates in it. Declared here because the hub's subnets are inline: a subnet
+	// added outside Pulumi would be deleted by the next update.
+	GatewaySubnet netip.Prefix `json:"gatewaySubnet"`
+	// HasGateway says the gateway exists in GatewaySubnet: the spoke then uses it (gateway transit).
+	HasGateway bool `json:"hasGateway"`
 }
 
 // Spoke is the config key "spoke": the spoke VNet and the AKS node subnet.
@@ -158,6 +163,10 @@ type JumpBox struct {
 	Size          string `json:"size"`
 	AdminUsername string `json:"adminUsername"`
 	SSHPublicKey  string `json:"sshPublicKey"`
+	// KubectlVersion and KubeloginVersion pin the tools the jump box installs (MAJOR.MINOR.PATCH):
+	// unpinned, `az aks install-cli` asks the internet for the latest, which the firewall denies.
+	KubectlVersion   string `json:"kubectlVersion"`
+	KubeloginVersion string `json:"kubeloginVersion"`
 }
 
 // Defaults of the optional keys. Pulumi.yaml declares the scalar ones with the same values; a
@@ -188,7 +197,8 @@ func defaults() Settings {
 		Monitoring: Monitoring{RetentionDays: 30},
 		DNS:        DNS{ZoneMode: ZoneSystem, Resolver: ResolverAzure, ForwarderSize: "Standard_B2s"},
 		Firewall:   Firewall{SKU: firewall.SKUStandard, ThreatIntelMode: "Alert"},
-		JumpBox:    JumpBox{Size: "Standard_B2s", AdminUsername: "azureuser"},
+		// Releases that exist (kubernetes.io/releases; Azure/kubelogin releases), checked 2026-11-26.
+		JumpBox: JumpBox{Size: "Standard_B2s", AdminUsername: "azureuser", KubectlVersion: "1.36.1", KubeloginVersion: "0.2.19"},
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/hubspoke/private-aks/firewall"
+	"github.com/hubspoke/private-aks/internal/azurerules"
 )
 
 // Azure reserves five addresses in every subnet (network, gateway, two DNS, broadcast).
@@ -23,8 +24,11 @@ const azureReservedPerSubnet = 5
 const (
 	firewallSubnetMaxBits = 26 // AzureFirewallSubnet and AzureFirewallManagementSubnet: /26 or larger
 	bastionSubnetMaxBits  = 26 // AzureBastionSubnet: /26 or larger
-	serviceCIDRMinBits    = 12 // AKS rejects a service range larger than /12
-	upgradeSurgeNodes     = 1  // AKS adds one node during an upgrade by default
+	// GatewaySubnet: /27 or larger (Microsoft Learn, "About VPN Gateway configuration settings",
+	// Gateway subnet; ExpressRoute gateways need it too; checked 2026-11-26).
+	gatewaySubnetMaxBits = 27
+	serviceCIDRMinBits   = 12 // AKS rejects a service range larger than /12
+	upgradeSurgeNodes    = 1  // AKS adds one node during an upgrade by default
 )
 
 var (
@@ -100,6 +104,11 @@ func (s *Settings) validateNetwork(p *problems) {
 	if s.Hub.Bastion || s.Hub.BastionSubnet.IsValid() {
 		hubSubnets = append(hubSubnets, namedPrefix{"hub.bastionSubnet", s.Hub.BastionSubnet})
 	}
+	if s.Hub.GatewaySubnet.IsValid() {
+		hubSubnets = append(hubSubnets, namedPrefix{"hub.gatewaySubnet", s.Hub.GatewaySubnet})
+	} else if s.Hub.HasGateway {
+		p.add("hub.gatewaySubnet", "required with hub.hasGateway: the gateway lives in the hub's GatewaySubnet, which this stack declares")
+	}
 	switch s.DNS.Resolver {
 	case ResolverForwarder:
 		hubSubnets = append(hubSubnets, namedPrefix{"dns.forwarderSubnet", s.DNS.ForwarderSubnet})
@@ -109,6 +118,8 @@ func (s *Settings) validateNetwork(p *problems) {
 	}
 	hubOK := checkPrefix(p, "hub.addressSpace", s.Hub.AddressSpace)
 	spokeOK := checkPrefix(p, "spoke.addressSpace", s.Spoke.AddressSpace)
+	checkOutside(p, "hub.addressSpace", s.Hub.AddressSpace, azurerules.VNetForbiddenRanges, "Azure refuses in a virtual network")
+	checkOutside(p, "spoke.addressSpace", s.Spoke.AddressSpace, azurerules.VNetForbiddenRanges, "Azure refuses in a virtual network")
 	checkSubnets(p, namedPrefix{"hub.addressSpace", s.Hub.AddressSpace}, hubOK, hubSubnets)
 	checkSubnets(p, namedPrefix{"spoke.addressSpace", s.Spoke.AddressSpace}, spokeOK,
 		[]namedPrefix{{"spoke.aksSubnet", s.Spoke.AksSubnet}})
@@ -116,6 +127,7 @@ func (s *Settings) validateNetwork(p *problems) {
 	checkMinSize(p, "hub.firewallSubnet", s.Hub.FirewallSubnet, firewallSubnetMaxBits)
 	checkMinSize(p, "hub.firewallManagementSubnet", s.Hub.FirewallManagementSubnet, firewallSubnetMaxBits)
 	checkMinSize(p, "hub.bastionSubnet", s.Hub.BastionSubnet, bastionSubnetMaxBits)
+	checkMinSize(p, "hub.gatewaySubnet", s.Hub.GatewaySubnet, gatewaySubnetMaxBits)
 	if s.Hub.FirewallManagementSubnet.IsValid() && !basic {
 		p.add("hub.firewallManagementSubnet", "is only used by the Basic firewall SKU; remove it for %s", s.Firewall.SKU)
 	}
@@ -158,6 +170,7 @@ func checkSubnets(p *problems, vnet namedPrefix, vnetOK bool, subnets []namedPre
 		if vnetOK && !(vnet.prefix.Contains(sn.prefix.Addr()) && sn.prefix.Bits() >= vnet.prefix.Bits()) {
 			p.add(sn.key, "%s is outside %s %s", sn.prefix, vnet.key, vnet.prefix)
 		}
+		checkMinSize(p, sn.key, sn.prefix, azurerules.SmallestSubnetBits)
 		valid = append(valid, sn)
 	}
 	checkNoOverlap(p, valid)
@@ -179,13 +192,22 @@ func checkMinSize(p *problems, key string, prefix netip.Prefix, maxBits int) {
 	}
 }
 
+// checkOutside reports a range that overlaps one of the given ranges Azure keeps for itself.
+func checkOutside(p *problems, key string, prefix netip.Prefix, reserved []netip.Prefix, why string) {
+	for _, r := range reserved {
+		if prefix.IsValid() && prefix.Overlaps(r) {
+			p.add(key, "%s overlaps %s, which %s", prefix, r, why)
+		}
+	}
+}
+
 func usableAddresses(prefix netip.Prefix) int {
 	return 1<<(32-prefix.Bits()) - azureReservedPerSubnet
 }
 
 func (s *Settings) validateCluster(p *problems) {
 	c := s.Cluster
-	if !validKubernetesVersion(c.KubernetesVersion) {
+	if v, ok := parseVersion(c.KubernetesVersion, 2); !ok || v[0] != 1 {
 		p.add("aks.kubernetesVersion", "%q must be MAJOR.MINOR or MAJOR.MINOR.PATCH, such as 1.30 or 1.30.6", c.KubernetesVersion)
 	}
 	if c.NodeCount < 1 || c.NodeCount > 1000 {
@@ -209,17 +231,24 @@ func (s *Settings) validateCluster(p *problems) {
 	}
 	if c.NodeSize == "" {
 		p.add("aks.nodeSize", "required: a VM size such as Standard_D4ds_v5")
+	} else if azurerules.IsBurstableSize(c.NodeSize) {
+		p.add("aks.nodeSize", "%s is a B-series size, which system node pools refuse; use a D-series size such as Standard_D4ds_v5", c.NodeSize)
 	}
-	if c.MaxPods < 10 || c.MaxPods > 250 {
-		p.add("aks.maxPods", "%d must be between 10 and 250", c.MaxPods)
+	if c.MaxPods < azurerules.SystemPoolMinPods || c.MaxPods > 250 {
+		p.add("aks.maxPods", "%d must be between %d (a system node pool must run at least %d pods per node) and 250",
+			c.MaxPods, azurerules.SystemPoolMinPods, azurerules.SystemPoolMinPods)
+	}
+	if len(c.AdminGroupObjectIDs) == 0 && (s.Environment == "prod" || s.Protect) {
+		p.add("aks.adminGroupObjectIds", "a production stack (environment prod or protect true) must name at least one Entra ID group of cluster admins; without one only the deploying identity can use kubectl")
 	}
 	if !slices.Contains([]string{CNIOverlay, CNINodeSubnet}, c.CNI) {
 		p.add("aks.cni", "%q is not one of %s, %s", c.CNI, CNIOverlay, CNINodeSubnet)
 	}
-	if c.CNI == CNIOverlay {
-		checkPrefix(p, "aks.podCidr", c.PodCIDR)
+	if c.CNI == CNIOverlay && checkPrefix(p, "aks.podCidr", c.PodCIDR) {
+		checkOutside(p, "aks.podCidr", c.PodCIDR, azurerules.AKSReservedRanges, "AKS reserves")
 	}
 	if checkPrefix(p, "aks.serviceCidr", c.ServiceCIDR) {
+		checkOutside(p, "aks.serviceCidr", c.ServiceCIDR, azurerules.AKSReservedRanges, "AKS reserves")
 		if c.ServiceCIDR.Bits() < serviceCIDRMinBits {
 			p.add("aks.serviceCidr", "%s is larger than the /%d AKS allows", c.ServiceCIDR, serviceCIDRMinBits)
 		}
@@ -255,18 +284,26 @@ func (s *Settings) validateCluster(p *problems) {
 	}
 }
 
-// validKubernetesVersion accepts MAJOR.MINOR or MAJOR.MINOR.PATCH with major version 1.
-func validKubernetesVersion(v string) bool {
+// parseVersion reads a dotted version of at least minParts and at most three numbers; a
+// Kubernetes version has major version 1.
+func parseVersion(v string, minParts int) ([]int, bool) {
 	parts := strings.Split(v, ".")
-	if len(parts) < 2 || len(parts) > 3 || parts[0] != "1" {
-		return false
+	if len(parts) < minParts || len(parts) > 3 {
+		return nil, false
 	}
-	for _, part := range parts {
-		if _, err := strconv.ParseUint(part, 10, 16); err != nil {
-			return false
+	numbers := make([]int, len(parts))
+	for i, part := range parts {
+		n, err := strconv.ParseUint(part, 10, 16)
+		if err != nil {
+			return nil, false
 		}
+		numbers[i] = int(n)
 	}
-	return true
+	return numbers, true
+}
+
+func abs(n int) int {
+	return max(n, -n)
 }
 
 func checkZones(p *problems, key string, zones []string) {
@@ -360,24 +397,11 @@ func checkSources(p *problems, key string, sources []string) {
 }
 
 func validPortRange(port string) bool {
-	if port == "*" {
-		return true
-	}
-	low, high, isRange := strings.Cut(port, "-")
-	if !isRange {
-		high = low
-	}
-	lo, errLo := strconv.ParseUint(low, 10, 16)
-	hi, errHi := strconv.ParseUint(high, 10, 16)
-	return errLo == nil && errHi == nil && lo >= 1 && lo <= hi
+	return port == "*" || (azurerules.IsPortRange(port) && !strings.HasPrefix(port, "0"))
 }
 
-// Smallest subnets of the DNS modes: two forwarders need a /29 (three usable addresses), and the
-// Private Resolver's endpoints need a /28 each.
-const (
-	forwarderSubnetMaxBits = 29
-	resolverSubnetMaxBits  = 28
-)
+// Smallest subnet of the forwarder mode: two forwarders need a /29 (three usable addresses).
+const forwarderSubnetMaxBits = 29
 
 func (s *Settings) validateDNS(p *problems) {
 	d := s.DNS
@@ -406,8 +430,9 @@ func (s *Settings) validateDNS(p *problems) {
 		}
 	}
 	if d.Resolver == ResolverPrivate {
-		checkMinSize(p, "dns.resolverInboundSubnet", d.ResolverInboundSubnet, resolverSubnetMaxBits)
-		checkMinSize(p, "dns.resolverOutboundSubnet", d.ResolverOutboundSubnet, resolverSubnetMaxBits)
+		for _, sn := range []namedPrefix{{"dns.resolverInboundSubnet", d.ResolverInboundSubnet}, {"dns.resolverOutboundSubnet", d.ResolverOutboundSubnet}} {
+			checkResolverSubnet(p, sn)
+		}
 	}
 	for i, r := range d.OnPremRanges {
 		checkPrefix(p, fmt.Sprintf("dns.onPremRanges[%d]", i), r)
@@ -428,6 +453,20 @@ func (s *Settings) validateDNS(p *problems) {
 	}
 }
 
+// checkResolverSubnet applies the DNS Private Resolver's own subnet rules (azurerules).
+func checkResolverSubnet(p *problems, sn namedPrefix) {
+	if !sn.prefix.IsValid() {
+		return
+	}
+	checkMinSize(p, sn.key, sn.prefix, azurerules.ResolverSubnetSmallestBits)
+	if sn.prefix.Bits() < azurerules.ResolverSubnetLargestBits {
+		p.add(sn.key, "%s is larger than the /%d a DNS Private Resolver endpoint accepts", sn.prefix, azurerules.ResolverSubnetLargestBits)
+	}
+	if azurerules.InResolverReservedRange(sn.prefix) {
+		p.add(sn.key, "%s lies in %s, which the DNS Private Resolver reserves", sn.prefix, azurerules.ResolverReservedRange)
+	}
+}
+
 func (s *Settings) validateJumpBox(p *problems) {
 	j := s.JumpBox
 	if j.Size == "" {
@@ -435,6 +474,18 @@ func (s *Settings) validateJumpBox(p *problems) {
 	}
 	if !usernamePattern.MatchString(j.AdminUsername) || slices.Contains(reservedUsernames, j.AdminUsername) {
 		p.add("jumpBox.adminUsername", "%q must be a lowercase Linux user name that Azure does not reserve (not root, admin, ...)", j.AdminUsername)
+	}
+	kubectl, kubectlOK := parseVersion(j.KubectlVersion, 3)
+	if !kubectlOK {
+		p.add("jumpBox.kubectlVersion", "%q must be a kubectl release MAJOR.MINOR.PATCH such as 1.36.1", j.KubectlVersion)
+	}
+	if _, ok := parseVersion(j.KubeloginVersion, 3); !ok {
+		p.add("jumpBox.kubeloginVersion", "%q must be a kubelogin release MAJOR.MINOR.PATCH such as 0.2.19", j.KubeloginVersion)
+	}
+	// kubectl is supported within one minor version of the API server (Kubernetes version skew policy).
+	if server, ok := parseVersion(s.Cluster.KubernetesVersion, 2); ok && kubectlOK && kubectl[0] == server[0] && abs(kubectl[1]-server[1]) > 1 {
+		p.add("jumpBox.kubectlVersion", "%s is more than one minor version from aks.kubernetesVersion %s (Kubernetes version skew policy)",
+			j.KubectlVersion, s.Cluster.KubernetesVersion)
 	}
 	if j.SSHPublicKey == "" {
 		p.add("jumpBox.sshPublicKey", "required: an OpenSSH public key (ssh-ed25519 or ssh-rsa of 2048 bits or more)")

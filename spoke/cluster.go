@@ -1,11 +1,15 @@
 package spoke
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/google/uuid"
 	authorization "github.com/pulumi/pulumi-azure-native-sdk/authorization/v2"
 	// 2024-10-01 rather than the module's default 2023-04-01: it has the Cilium dataplane and the
 	// node OS upgrade channel, and picking it now avoids replacing the cluster to move later.
 	containerservice "github.com/pulumi/pulumi-azure-native-sdk/containerservice/v2/v20241001"
+	insights "github.com/pulumi/pulumi-azure-native-sdk/insights/v2"
 	managedidentity "github.com/pulumi/pulumi-azure-native-sdk/managedidentity/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -31,9 +35,9 @@ type ClusterArgs struct {
 	Defender             bool               // optional: Microsoft Defender for Containers
 	WorkspaceID          pulumi.StringInput // Container Insights, Defender and control-plane logs
 	Zones                []string           // optional: availability zones of the system pool
-	// Overlay selects Azure CNI Overlay (pods on PodCIDR); false gives pods VNet IPs.
-	Overlay             bool
-	PodCIDR             string // overlay only
+	// PodCIDR is optional: Azure CNI Overlay's pod range; empty gives pods VNet IPs from the node
+	// subnet (node-subnet CNI) and sends no pod range.
+	PodCIDR             string
 	ServiceCIDR         string
 	DNSServiceIP        string
 	AdminGroupObjectIDs []string // optional: Entra ID groups made cluster admins
@@ -74,6 +78,8 @@ type Cluster struct {
 	NodeResourceGroup pulumi.StringOutput
 	// RoleAssignments are the grants the control-plane identity holds before the cluster exists.
 	RoleAssignments []pulumi.Resource
+	// Admins says who holds Azure Kubernetes Service RBAC Cluster Admin on the cluster.
+	Admins pulumi.StringOutput
 }
 
 // NewCluster registers the control-plane identity, its role assignments and the private cluster.
@@ -96,35 +102,45 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 	if err != nil {
 		return nil, err
 	}
-	subscriptionID := authorization.GetClientConfigOutput(ctx, pulumi.Parent(c)).SubscriptionId()
-	grant := func(suffix, role string, scope pulumi.StringInput) error {
-		ra, err := authorization.NewRoleAssignment(ctx, name+suffix, &authorization.RoleAssignmentArgs{
+	clientConfig := authorization.GetClientConfigOutput(ctx, parent)
+	// grant assigns a built-in role, named from what it grants (key names the principal), so
+	// every run asks for the same assignment. An empty principalType is left for Azure to look up:
+	// the SDK would otherwise send "User", which Azure refuses for a service principal
+	// (UnmatchedPrincipalType).
+	grant := func(suffix, role string, scope, principal, key pulumi.StringInput, principalType string) (*authorization.RoleAssignment, error) {
+		var kind pulumi.StringPtrInput = pulumi.String(principalType)
+		if principalType == "" {
+			kind = principal.ToStringOutput().ApplyT(func(string) *string { return nil }).(pulumi.StringPtrOutput)
+		}
+		return authorization.NewRoleAssignment(ctx, name+suffix, &authorization.RoleAssignmentArgs{
 			Scope:            scope,
-			RoleDefinitionId: azureid.RoleDefinition(subscriptionID, role),
-			PrincipalId:      identity.PrincipalId,
-			// Skips the directory lookup that fails while a new identity replicates.
-			PrincipalType: pulumi.String("ServicePrincipal"),
-			// Named from what it grants, so every run asks for the same assignment.
-			RoleAssignmentName: scope.ToStringOutput().ApplyT(func(scopeID string) string {
-				return uuid.NewSHA1(uuid.NameSpaceURL, []byte(scopeID+"|"+role+"|"+args.IdentityName)).String()
+			RoleDefinitionId: azureid.RoleDefinition(clientConfig.SubscriptionId(), role),
+			PrincipalId:      principal,
+			PrincipalType:    kind,
+			RoleAssignmentName: pulumi.All(scope, key).ApplyT(func(v []any) string {
+				return uuid.NewSHA1(uuid.NameSpaceURL, []byte(v[0].(string)+"|"+role+"|"+v[1].(string))).String()
 			}).(pulumi.StringOutput),
 		}, parent)
+	}
+	grantIdentity := func(suffix, role string, scope pulumi.StringInput) error {
+		// ServicePrincipal skips the directory lookup that fails while a new identity replicates.
+		ra, err := grant(suffix, role, scope, identity.PrincipalId, pulumi.String(args.IdentityName), "ServicePrincipal")
 		c.RoleAssignments = append(c.RoleAssignments, ra)
 		return err
 	}
 	// AKS joins the node subnet and, with a custom zone, links the zone to the VNet itself.
-	if err := grant("-network-contributor-vnet", azureid.NetworkContributorRole, args.VNetID); err != nil {
+	if err := grantIdentity("-network-contributor-vnet", azureid.NetworkContributorRole, args.VNetID); err != nil {
 		return nil, err
 	}
 	// With userDefinedRouting AKS reads the subnet's route table.
-	if err := grant("-network-contributor-rt", azureid.NetworkContributorRole, args.RouteTableID); err != nil {
+	if err := grantIdentity("-network-contributor-rt", azureid.NetworkContributorRole, args.RouteTableID); err != nil {
 		return nil, err
 	}
 	privateDNSZone := pulumi.String("system").ToStringOutput()
 	if args.PrivateDNSZoneID != nil {
 		privateDNSZone = args.PrivateDNSZoneID.ToStringOutput()
 		// AKS writes the API server's A record into a zone it does not own.
-		if err := grant("-dns-zone-contributor", azureid.PrivateDNSZoneContributorRole, args.PrivateDNSZoneID); err != nil {
+		if err := grantIdentity("-dns-zone-contributor", azureid.PrivateDNSZoneContributorRole, args.PrivateDNSZoneID); err != nil {
 			return nil, err
 		}
 	}
@@ -137,18 +153,20 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 		// Set explicitly: the SDK defaults (10.0.0.0/16) would silently overlap a VNet.
 		ServiceCidr:  pulumi.String(args.ServiceCIDR),
 		DnsServiceIP: pulumi.String(args.DNSServiceIP),
-		// Without overlay, the Azure dataplane with Calico policies. (The SDK always sends its
-		// default podCidr; AKS replaces it with the node subnet's range when overlay is off.)
+		// Without overlay, the Azure dataplane with Calico policies.
 		NetworkDataplane: pulumi.String(containerservice.NetworkDataplaneAzure),
 		NetworkPolicy:    pulumi.String(containerservice.NetworkPolicyCalico),
 	}
-	if args.Overlay {
+	clusterOpts := []pulumi.ResourceOption{parent, pulumi.Protect(args.Protect)}
+	if args.PodCIDR != "" {
 		// Overlay keeps pod IPs out of the VNet, so the spoke stays small; Cilium is the
 		// dataplane Microsoft develops it with and enforces network policy in eBPF.
 		networkProfile.NetworkPluginMode = pulumi.String(containerservice.NetworkPluginModeOverlay)
 		networkProfile.PodCidr = pulumi.String(args.PodCIDR)
 		networkProfile.NetworkDataplane = pulumi.String(containerservice.NetworkDataplaneCilium)
 		networkProfile.NetworkPolicy = pulumi.String(containerservice.NetworkPolicyCilium)
+	} else {
+		clusterOpts = append(clusterOpts, pulumi.Transformations([]pulumi.ResourceTransformation{withoutPodCIDR}))
 	}
 
 	cluster, err := containerservice.NewManagedCluster(ctx, name, &containerservice.ManagedClusterArgs{
@@ -209,7 +227,7 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 			EnableNodePublicIP:  pulumi.Bool(false),
 		}},
 		Tags: tags,
-	}, parent, pulumi.Protect(args.Protect),
+	}, append(clusterOpts,
 		// AKS validates the subnet's 0.0.0.0/0 route to the firewall when the cluster is created.
 		pulumi.DependsOn([]pulumi.Resource{args.DefaultRoute}),
 		// Nodes bootstrap through the firewall: the allow rules must exist or provisioning times out.
@@ -220,7 +238,7 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 		pulumi.DependsOn(c.RoleAssignments),
 		// Nodes resolve the API server through the VNet's DNS servers while they bootstrap.
 		pulumi.DependsOn(args.DNSReady),
-	)
+	)...)
 	if err != nil {
 		return nil, err
 	}
@@ -254,6 +272,31 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 		return nil, err
 	}
 
+	// Azure RBAC with local accounts off: Owner and Contributor carry no Kubernetes data actions,
+	// so without this grant every kubectl call is Forbidden (AKS docs, "Use Azure RBAC for
+	// Kubernetes authorization", checked 2026-11-26). The configured groups, or else whoever
+	// deploys, so that someone can always reach the cluster.
+	clusterID := cluster.ID().ToStringOutput()
+	if len(args.AdminGroupObjectIDs) == 0 {
+		deployer := clientConfig.ObjectId()
+		// Left to Azure: the deployer is a user at a workstation or a service principal in CI.
+		if _, err := grant("-rbac-cluster-admin-deployer", azureid.AKSRBACClusterAdminRole, clusterID, deployer, deployer, ""); err != nil {
+			return nil, err
+		}
+		c.Admins = pulumi.Sprintf("the deploying identity %s (aks.adminGroupObjectIds is empty)", deployer)
+	} else {
+		for i, group := range args.AdminGroupObjectIDs {
+			if _, err := grant(fmt.Sprintf("-rbac-cluster-admin-group-%d", i+1), azureid.AKSRBACClusterAdminRole, clusterID,
+				pulumi.String(group), pulumi.String(group), "Group"); err != nil {
+				return nil, err
+			}
+		}
+		c.Admins = pulumi.Sprintf("Entra ID groups %s", strings.Join(args.AdminGroupObjectIDs, ", "))
+	}
+	if err := containerInsights(ctx, name, args, clusterID, parent); err != nil {
+		return nil, err
+	}
+
 	c.Name = cluster.Name
 	c.PrivateFQDN = cluster.PrivateFQDN
 	c.NodeResourceGroup = cluster.NodeResourceGroup.Elem()
@@ -261,6 +304,7 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 		"name":              c.Name,
 		"privateFqdn":       c.PrivateFQDN,
 		"nodeResourceGroup": c.NodeResourceGroup,
+		"admins":            c.Admins,
 	})
 }
 
@@ -278,4 +322,62 @@ func securityProfile(args ClusterArgs) containerservice.ManagedClusterSecurityPr
 		}
 	}
 	return profile
+}
+
+// withoutPodCIDR drops the pod range the SDK's Defaults() fill in (10.244.0.0/16) when none is
+// given: with node-subnet CNI pods take subnet IPs, and a pod range is not to be sent.
+func withoutPodCIDR(args *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
+	cluster, ok := args.Props.(*containerservice.ManagedClusterArgs)
+	if !ok {
+		return nil
+	}
+	cluster.NetworkProfile = cluster.NetworkProfile.ToContainerServiceNetworkProfilePtrOutput().ApplyT(
+		func(p *containerservice.ContainerServiceNetworkProfile) *containerservice.ContainerServiceNetworkProfile {
+			if p == nil {
+				return nil
+			}
+			profile := *p
+			profile.PodCidr = nil
+			return &profile
+		}).(containerservice.ContainerServiceNetworkProfilePtrOutput)
+	return &pulumi.ResourceTransformationResult{Props: cluster, Opts: args.Opts}
+}
+
+// containerInsights creates what `az aks enable-addons --addons monitoring` creates client-side
+// and ARM does not: with useAADAuth the monitoring agent sends nothing without a data collection
+// rule streaming Container Insights to the workspace and its association with the cluster. Same
+// shape as azure-cli's (src/azure-cli/azure/cli/command_modules/acs/addonconfiguration.py,
+// ensure_container_insights_for_monitoring, API 2022-06-01, checked 2026-11-26): the rule is named
+// MSCI-<workspace region>-<cluster> (at most 64 characters), the association ContainerInsightsExtension.
+func containerInsights(ctx *pulumi.Context, name string, args ClusterArgs, clusterID pulumi.StringOutput, parent pulumi.ResourceOption) error {
+	ruleName := fmt.Sprintf("MSCI-%s-%s", args.Location, args.ClusterName)
+	streams := pulumi.ToStringArray([]string{"Microsoft-ContainerInsights-Group-Default"})
+	const destination = "la-workspace"
+	rule, err := insights.NewDataCollectionRule(ctx, name+"-insights-dcr", &insights.DataCollectionRuleArgs{
+		ResourceGroupName:      args.ResourceGroupName,
+		DataCollectionRuleName: pulumi.String(ruleName[:min(len(ruleName), 64)]),
+		Location:               pulumi.String(args.Location), // the workspace's region, which is the stack's
+		Kind:                   pulumi.String("Linux"),
+		DataSources: insights.DataCollectionRuleDataSourcesArgs{Extensions: insights.ExtensionDataSourceArray{insights.ExtensionDataSourceArgs{
+			Name:              pulumi.String("ContainerInsightsExtension"),
+			ExtensionName:     pulumi.String("ContainerInsights"),
+			Streams:           streams,
+			ExtensionSettings: pulumi.Map{"dataCollectionSettings": pulumi.Map{"enableContainerLogV2": pulumi.Bool(true)}},
+		}}},
+		Destinations: insights.DataCollectionRuleDestinationsArgs{LogAnalytics: insights.LogAnalyticsDestinationArray{insights.LogAnalyticsDestinationArgs{
+			Name: pulumi.String(destination), WorkspaceResourceId: args.WorkspaceID,
+		}}},
+		DataFlows: insights.DataFlowArray{insights.DataFlowArgs{Streams: streams, Destinations: pulumi.ToStringArray([]string{destination})}},
+		Tags:      pulumi.ToStringMap(args.Tags),
+	}, parent)
+	if err != nil {
+		return err
+	}
+	_, err = insights.NewDataCollectionRuleAssociation(ctx, name+"-insights-dcra", &insights.DataCollectionRuleAssociationArgs{
+		AssociationName:      pulumi.String("ContainerInsightsExtension"),
+		ResourceUri:          clusterID,
+		DataCollectionRuleId: rule.ID().ToStringOutput(),
+		Description:          pulumi.String("routes monitoring data to a Log Analytics workspace"),
+	}, parent)
+	return err
 }

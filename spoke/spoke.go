@@ -23,6 +23,7 @@ type Args struct {
 	VNetName          string
 	AddressSpace      string
 	AksSubnet         string
+	PodCIDR           string // optional: the overlay pod range; empty when pods take node-subnet IPs
 	// RouteTableID is the egress route table the AKS subnet is associated with.
 	RouteTableID pulumi.StringInput
 	DNSServers   []string // optional: the hub's resolvers; Azure-provided DNS when empty
@@ -55,14 +56,9 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err != nil {
 		return nil, err
 	}
-	// Inbound only from inside the VNets (peered hub included) and the platform load balancer:
-	// AKS's own traffic, the API server's private endpoint, the jump box.
 	aksNSG, err := nsg.New(ctx, name+"-aks-nsg", nsg.Args{
 		ResourceGroupName: rg.Name, Location: args.Location, Name: args.NSGName, WorkspaceID: args.WorkspaceID, Tags: tags,
-		Rules: []nsg.Rule{
-			{Name: "allow-vnet-inbound", Priority: 100, Inbound: true, Protocol: "*", Sources: []string{"VirtualNetwork"}, Destination: "VirtualNetwork"},
-			{Name: "allow-load-balancer-inbound", Priority: 110, Inbound: true, Protocol: "*", Sources: []string{"AzureLoadBalancer"}},
-		},
+		Rules: aksRules(args.AksSubnet, args.PodCIDR),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -98,4 +94,28 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		"vnetId":            s.VNetID,
 		"aksSubnetId":       s.AksSubnetID,
 	})
+}
+
+// aksRules admit, inbound, only the VNets (peered hub included: the jump box reaching the API
+// server's private endpoint), the platform load balancer, and the cluster's own traffic. With Azure
+// CNI Overlay, pod traffic between nodes is not encapsulated and this NSG applies to it: Microsoft
+// requires node subnet to node subnet, node subnet to pod range and pod range to pod range on all
+// ports and protocols, and does not support blocking them (AKS docs, "Azure CNI Overlay", Network
+// security groups, checked 2026-11-26). Pods reach nodes directly too (metrics-server scraping the
+// kubelets), so the pod range reaches the node subnet as well. The VirtualNetwork tag does not
+// cover the pod range, which lies outside every VNet.
+func aksRules(nodeSubnet, podCIDR string) []nsg.Rule {
+	cluster := []string{nodeSubnet}
+	if podCIDR != "" {
+		cluster = append(cluster, podCIDR)
+	}
+	rules := []nsg.Rule{
+		{Name: "allow-vnet-inbound", Priority: 100, Inbound: true, Protocol: "*", Sources: []string{"VirtualNetwork"}, Destination: "VirtualNetwork"},
+		{Name: "allow-load-balancer-inbound", Priority: 110, Inbound: true, Protocol: "*", Sources: []string{"AzureLoadBalancer"}},
+		{Name: "allow-cluster-to-nodes", Priority: 120, Inbound: true, Protocol: "*", Sources: cluster, Destination: nodeSubnet},
+	}
+	if podCIDR != "" {
+		rules = append(rules, nsg.Rule{Name: "allow-cluster-to-pods", Priority: 130, Inbound: true, Protocol: "*", Sources: cluster, Destination: podCIDR})
+	}
+	return rules
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/hubspoke/private-aks/firewall"
 	"github.com/hubspoke/private-aks/hub"
 	"github.com/hubspoke/private-aks/monitoring"
-	"github.com/hubspoke/private-aks/peering"
 	"github.com/hubspoke/private-aks/settings"
 	"github.com/hubspoke/private-aks/spoke"
 )
@@ -38,16 +37,10 @@ func hubArgs(cfg *settings.Settings, ops *monitoring.Monitoring) hub.Args {
 		FirewallSubnet:           cfg.Hub.FirewallSubnet.String(),
 		FirewallManagementSubnet: optionalPrefix(cfg.Hub.FirewallManagementSubnet),
 		JumpBoxSubnet:            cfg.Hub.JumpBoxSubnet.String(),
+		BastionSubnet:            bastionSubnet(cfg),
+		GatewaySubnet:            optionalPrefix(cfg.Hub.GatewaySubnet),
 		RouteTableName:           cfg.Name("rt", "egress"),
-		JumpBox: hub.JumpBoxArgs{
-			VMName:        cfg.Name("vm", "jumpbox"),
-			NICName:       cfg.Name("nic", "jumpbox"),
-			Size:          cfg.JumpBox.Size,
-			AdminUsername: cfg.JumpBox.AdminUsername,
-			SSHPublicKey:  cfg.JumpBox.SSHPublicKey,
-		},
-		DNS:     hubDNS(cfg),
-		Bastion: hubBastion(cfg),
+		DNS:                      hubDNS(cfg),
 		NSGNames: hub.NSGNames{
 			JumpBox: cfg.Name("nsg", "jumpbox"), Bastion: cfg.Name("nsg", "bastion"), Forwarders: cfg.Name("nsg", "dns"),
 			ResolverInbound: cfg.Name("nsg", "dns-inbound"), ResolverOutbound: cfg.Name("nsg", "dns-outbound"),
@@ -58,7 +51,31 @@ func hubArgs(cfg *settings.Settings, ops *monitoring.Monitoring) hub.Args {
 	}
 }
 
-func firewallArgs(cfg *settings.Settings, ops *monitoring.Monitoring, h *hub.Hub) firewall.Args {
+func accessArgs(cfg *settings.Settings, ops *monitoring.Monitoring, h *hub.Hub, peerings []pulumi.Resource) hub.AccessArgs {
+	args := hub.AccessArgs{
+		Location:          cfg.Location,
+		ResourceGroupName: h.ResourceGroupName,
+		JumpBox: hub.JumpBoxArgs{
+			VMName:        cfg.Name("vm", "jumpbox"),
+			NICName:       cfg.Name("nic", "jumpbox"),
+			Size:          cfg.JumpBox.Size,
+			AdminUsername: cfg.JumpBox.AdminUsername,
+			SSHPublicKey:  cfg.JumpBox.SSHPublicKey,
+			Tools:         hub.Tools{KubectlVersion: cfg.JumpBox.KubectlVersion, KubeloginVersion: cfg.JumpBox.KubeloginVersion},
+		},
+		JumpBoxSubnetID: h.JumpBoxSubnetID,
+		WorkspaceID:     ops.WorkspaceID,
+		After:           peerings,
+		MovedFrom:       h,
+		Tags:            cfg.ResourceTags(),
+	}
+	if cfg.Hub.Bastion {
+		args.Bastion = hub.BastionArgs{SubnetID: h.BastionSubnetID, Name: cfg.Name("bas", "hub"), PublicIPName: cfg.Name("pip", "bas")}
+	}
+	return args
+}
+
+func firewallArgs(cfg *settings.Settings, ops *monitoring.Monitoring, h *hub.Hub, peerings []pulumi.Resource) firewall.Args {
 	return firewall.Args{
 		Location:               cfg.Location,
 		ResourceGroupName:      h.ResourceGroupName,
@@ -70,6 +87,7 @@ func firewallArgs(cfg *settings.Settings, ops *monitoring.Monitoring, h *hub.Hub
 		SKU:                    cfg.Firewall.SKU,
 		Zones:                  cfg.Firewall.AvailabilityZones,
 		SubnetID:               h.FirewallSubnetID,
+		After:                  peerings,
 		RouteTableName:         h.RouteTableName,
 		AksSubnet:              cfg.Spoke.AksSubnet.String(),
 		JumpBoxSubnet:          cfg.Hub.JumpBoxSubnet.String(),
@@ -92,6 +110,7 @@ func spokeArgs(cfg *settings.Settings, ops *monitoring.Monitoring, h *hub.Hub) s
 		VNetName:          cfg.Name("vnet", "spoke"),
 		AddressSpace:      cfg.Spoke.AddressSpace.String(),
 		AksSubnet:         cfg.Spoke.AksSubnet.String(),
+		PodCIDR:           overlayPodCIDR(cfg),
 		RouteTableID:      h.RouteTableID,
 		DNSServers:        cfg.DNS.ServerIPs(),
 		NSGName:           cfg.Name("nsg", "aks"),
@@ -102,7 +121,7 @@ func spokeArgs(cfg *settings.Settings, ops *monitoring.Monitoring, h *hub.Hub) s
 }
 
 func clusterArgs(cfg *settings.Settings, ops *monitoring.Monitoring, h *hub.Hub, fw *firewall.Firewall, s *spoke.Spoke,
-	peer *peering.Peering) spoke.ClusterArgs {
+	peerings []pulumi.Resource) spoke.ClusterArgs {
 	c := cfg.Cluster
 	return spoke.ClusterArgs{
 		Location:             cfg.Location,
@@ -120,8 +139,7 @@ func clusterArgs(cfg *settings.Settings, ops *monitoring.Monitoring, h *hub.Hub,
 		Defender:             c.Defender,
 		WorkspaceID:          ops.WorkspaceID,
 		Zones:                c.AvailabilityZones,
-		Overlay:              c.CNI == settings.CNIOverlay,
-		PodCIDR:              c.PodCIDR.String(),
+		PodCIDR:              overlayPodCIDR(cfg),
 		ServiceCIDR:          c.ServiceCIDR.String(),
 		DNSServiceIP:         c.DNSServiceIP.String(),
 		AdminGroupObjectIDs:  c.AdminGroupObjectIDs,
@@ -130,7 +148,7 @@ func clusterArgs(cfg *settings.Settings, ops *monitoring.Monitoring, h *hub.Hub,
 		RouteTableID:         h.RouteTableID,
 		DefaultRoute:         fw.DefaultRoute,
 		FirewallRuleGroups:   fw.RuleGroups,
-		Peerings:             []pulumi.Resource{peer.HubToSpoke, peer.SpokeToHub},
+		Peerings:             peerings,
 		Protect:              cfg.Protect,
 		Tags:                 cfg.ResourceTags(),
 	}
@@ -160,12 +178,12 @@ func systemZoneArgs(cfg *settings.Settings, h *hub.Hub, c *spoke.Cluster) dns.Ar
 	}
 }
 
-// hubBastion places Azure Bastion when it is on.
-func hubBastion(cfg *settings.Settings) hub.BastionArgs {
+// bastionSubnet is AzureBastionSubnet's range when Bastion is on.
+func bastionSubnet(cfg *settings.Settings) string {
 	if !cfg.Hub.Bastion {
-		return hub.BastionArgs{}
+		return ""
 	}
-	return hub.BastionArgs{Subnet: cfg.Hub.BastionSubnet.String(), Name: cfg.Name("bas", "hub"), PublicIPName: cfg.Name("pip", "bas")}
+	return cfg.Hub.BastionSubnet.String()
 }
 
 // hubDNS places the resolvers of the configured DNS mode in the hub.
@@ -206,7 +224,7 @@ func onPremServerIPs(cfg *settings.Settings) []string {
 	return slices.Compact(ips)
 }
 
-func resolverArgs(cfg *settings.Settings, h *hub.Hub, s *spoke.Spoke) dns.ResolverArgs {
+func resolverArgs(cfg *settings.Settings, h *hub.Hub, s *spoke.Spoke, peerings []pulumi.Resource) dns.ResolverArgs {
 	var onPrem []dns.ForwardedDomain
 	for _, d := range cfg.DNS.OnPremDomains {
 		onPrem = append(onPrem, dns.ForwardedDomain{Domain: d.Domain, Servers: dns.OnPremServers(d.Servers)})
@@ -217,6 +235,7 @@ func resolverArgs(cfg *settings.Settings, h *hub.Hub, s *spoke.Spoke) dns.Resolv
 		Name:              fmt.Sprintf("%s-%s-dns", cfg.NamePrefix, cfg.Environment),
 		ServerIPs:         cfg.DNS.ServerIPs(),
 		OnPrem:            onPrem,
+		After:             peerings,
 		Tags:              cfg.ResourceTags(),
 	}
 	if cfg.DNS.Resolver == settings.ResolverForwarder {
@@ -247,4 +266,13 @@ func optionalPrefix(prefix netip.Prefix) string {
 		return ""
 	}
 	return prefix.String()
+}
+
+// overlayPodCIDR is the pod range with Azure CNI Overlay; with node-subnet CNI pods take subnet
+// IPs and there is no pod range to send.
+func overlayPodCIDR(cfg *settings.Settings) string {
+	if cfg.Cluster.CNI != settings.CNIOverlay {
+		return ""
+	}
+	return cfg.Cluster.PodCIDR.String()
 }

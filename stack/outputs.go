@@ -25,7 +25,7 @@ func exportDNSOutputs(ctx *pulumi.Context, cfg *settings.Settings) {
 		dns.ClusterZoneName(cfg.Location), strings.Join(servers, ", "))))
 }
 
-func exportOutputs(ctx *pulumi.Context, h *hub.Hub, fw *firewall.Firewall, s *spoke.Spoke, c *spoke.Cluster, z *dns.Zone) {
+func exportOutputs(ctx *pulumi.Context, h *hub.Hub, a *hub.Access, fw *firewall.Firewall, s *spoke.Spoke, c *spoke.Cluster, z *dns.Zone) {
 	ctx.Export("hubResourceGroupName", h.ResourceGroupName)
 	ctx.Export("spokeResourceGroupName", s.ResourceGroupName)
 	ctx.Export("hubVnetId", h.VNetID)
@@ -34,23 +34,24 @@ func exportOutputs(ctx *pulumi.Context, h *hub.Hub, fw *firewall.Firewall, s *sp
 	ctx.Export("firewallPrivateIp", fw.PrivateIP)
 	ctx.Export("clusterName", c.Name)
 	ctx.Export("clusterPrivateFqdn", c.PrivateFQDN)
-	ctx.Export("jumpBoxName", h.JumpBoxName)
-	ctx.Export("jumpBoxPrivateIp", h.JumpBoxPrivateIP)
+	ctx.Export("clusterAdmins", c.Admins)
+	ctx.Export("jumpBoxName", a.JumpBoxName)
+	ctx.Export("jumpBoxPrivateIp", a.JumpBoxPrivateIP)
 	ctx.Export("privateDnsZoneName", z.ZoneName)
 	// Run on the jump box (after `az login`): Entra ID credentials through kubelogin, then kubectl.
 	ctx.Export("clusterAccessFromJumpBox", pulumi.Sprintf(
 		"az aks get-credentials --resource-group %s --name %s --overwrite-existing && kubelogin convert-kubeconfig -l azurecli && kubectl get nodes",
 		s.ResourceGroupName, c.Name))
-	if h.Bastion != nil {
+	if a.Bastion != nil {
 		// Run from a workstation: SSH to the jump box through Bastion, or a local tunnel to it.
 		ssh := pulumi.Sprintf("az network bastion ssh --resource-group %s --name %s --target-resource-id %s --auth-type ssh-key --username %s --ssh-key ~/.ssh/id_ed25519",
-			h.ResourceGroupName, h.Bastion.Name, h.JumpBox.ID(), h.JumpBoxAdmin)
+			h.ResourceGroupName, a.Bastion.Name, a.JumpBox.ID(), a.JumpBoxAdmin)
 		ctx.Export("jumpBoxSsh", ssh)
 		ctx.Export("jumpBoxTunnel", pulumi.Sprintf("az network bastion tunnel --resource-group %s --name %s --target-resource-id %s --resource-port 22 --port 2222",
-			h.ResourceGroupName, h.Bastion.Name, h.JumpBox.ID()))
+			h.ResourceGroupName, a.Bastion.Name, a.JumpBox.ID()))
 	}
 	// Run from a workstation: the jump box resolves the API server's FQDN to a private IP in the spoke.
 	ctx.Export("verifyDnsFromJumpBox", pulumi.Sprintf(
 		"az vm run-command invoke --resource-group %s --name %s --command-id RunShellScript --scripts 'nslookup %s'",
-		h.ResourceGroupName, h.JumpBoxName, c.PrivateFQDN))
+		h.ResourceGroupName, a.JumpBoxName, c.PrivateFQDN))
 }

@@ -17,8 +17,8 @@ import (
 	"github.com/hubspoke/private-aks/spoke"
 )
 
-// Program loads and validates the configuration, then builds monitoring, hub, firewall, spoke,
-// peering, private DNS and cluster. Nothing is registered when the configuration is invalid.
+// Program loads and validates the configuration, then builds monitoring, hub, spoke, peering,
+// firewall, the hub's way in (Bastion, jump box), private DNS and cluster. Nothing is registered when the configuration is invalid.
 func Program(ctx *pulumi.Context) error {
 	cfg, err := settings.Load(ctx)
 	if err != nil {
@@ -46,10 +46,6 @@ func build(ctx *pulumi.Context, cfg *settings.Settings) error {
 	if err != nil {
 		return err
 	}
-	fw, err := firewall.New(ctx, "firewall", firewallArgs(cfg, ops, hubNet), opts)
-	if err != nil {
-		return err
-	}
 	spokeNet, err := spoke.New(ctx, "spoke", spokeArgs(cfg, ops, hubNet), opts)
 	if err != nil {
 		return err
@@ -62,7 +58,20 @@ func build(ctx *pulumi.Context, cfg *settings.Settings) error {
 	if err != nil {
 		return err
 	}
-	clusterArgs := clusterArgs(cfg, ops, hubNet, fw, spokeNet, peer)
+	// The peerings come first, while the VNets are new: everything that joins a hub subnet
+	// (firewall, jump box, Bastion, DNS resolvers) waits for them, since Azure refuses a peering
+	// while another operation runs on the VNet (AnotherOperationInProgress).
+	peerings := []pulumi.Resource{peer.HubToSpoke, peer.SpokeToHub}
+	fw, err := firewall.New(ctx, "firewall", firewallArgs(cfg, ops, hubNet, peerings), opts)
+	if err != nil {
+		return err
+	}
+	// Named like the hub: its resources were the hub component's, and keep their names.
+	access, err := hub.NewAccess(ctx, "hub", accessArgs(cfg, ops, hubNet, peerings), opts)
+	if err != nil {
+		return err
+	}
+	clusterArgs := clusterArgs(cfg, ops, hubNet, fw, spokeNet, peerings)
 
 	// Custom mode: the zone exists, linked to hub and spoke, before AKS is handed its ID.
 	var zone *dns.Zone
@@ -74,7 +83,7 @@ func build(ctx *pulumi.Context, cfg *settings.Settings) error {
 	}
 	// Custom DNS servers must answer before the cluster's nodes look up the API server.
 	if cfg.DNS.Resolver != settings.ResolverAzure {
-		resolver, err := dns.NewResolver(ctx, "resolver", resolverArgs(cfg, hubNet, spokeNet), opts)
+		resolver, err := dns.NewResolver(ctx, "resolver", resolverArgs(cfg, hubNet, spokeNet, peerings), opts)
 		if err != nil {
 			return err
 		}
@@ -94,7 +103,7 @@ func build(ctx *pulumi.Context, cfg *settings.Settings) error {
 		}
 	}
 
-	exportOutputs(ctx, hubNet, fw, spokeNet, cluster, zone)
+	exportOutputs(ctx, hubNet, access, fw, spokeNet, cluster, zone)
 	exportDNSOutputs(ctx, cfg)
 	return nil
 }

@@ -2,6 +2,7 @@ package tests
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"net"
 	"net/netip"
@@ -14,9 +15,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
 
 	"github.com/hubspoke/private-aks/dns"
-	"github.com/hubspoke/private-aks/hub"
 )
 
 // These tests run Debian's BIND 9 (bind9, bind9-utils, bind9-dnsutils) and cloud-init on this
@@ -27,16 +28,16 @@ const (
 	apiServerIP   = "10.1.0.4" // the API server's private endpoint, in the spoke's AKS subnet
 	onPremHost    = "db01.corp.contoso.com"
 	onPremHostIP  = "172.30.5.20"
+	mcrIP         = "204.79.197.219" // the readiness gate asks for mcr.microsoft.com
 )
 
 // Loopback addresses of the test. The servers (forwarder, Azure DNS's and on-premises DNS's
 // stand-ins) share 127.0.0.1 on ports of their own, because named listens only on addresses an
-// interface carries; clients may send from any loopback address: one inside the allowed ranges,
-// one outside them.
+// interface carries. The forwarder's own readiness check asks from 127.0.0.1 (localhost); a
+// stranger asks from another loopback address, outside every range the forwarder serves.
 var (
-	serverAddr    = netip.MustParseAddr("127.0.0.1")
-	allowedClient = netip.MustParseAddr("127.0.0.4")
-	strayClient   = netip.MustParseAddr("127.0.0.5")
+	serverAddr  = netip.MustParseAddr("127.0.0.1")
+	strayClient = netip.MustParseAddr("127.0.0.5")
 )
 
 func requireTool(t *testing.T, name string) string {
@@ -59,36 +60,53 @@ func freePorts(t *testing.T, n int) []uint16 {
 	return ports
 }
 
-// forwarderConfig is the config the program generates, with the test's loopback addresses in
-// place of Azure DNS, the on-premises servers and the listening address.
-func forwarderConfig(dir string, listen, azure, onPrem netip.AddrPort) string {
-	return dns.BindConfig(dns.BindArgs{
-		ClusterZone: dns.ClusterZoneName("westeurope"),
-		AzureDNS:    azure,
-		OnPrem:      []dns.ForwardedDomain{{Domain: "corp.contoso.com", Servers: []netip.AddrPort{onPrem}}},
-		Clients:     []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16"), netip.MustParsePrefix("10.1.0.0/16"), netip.PrefixFrom(allowedClient, 32)},
-		Listen:      listen,
-		Directory:   dir,
-	})
+// shippedForwarder is what the program sends for the first DNS forwarder of the dev stack in
+// forwarder mode: the named.conf its cloud-init writes and the script of its readiness gate.
+func shippedForwarder(t *testing.T) (namedConf, readiness string) {
+	t.Helper()
+	res, err := run(t, "dev", withConfig(t, dnsMode("forwarder")))
+	require.NoError(t, err)
+	vm := res.named(t, typeVM, "vm-hubspoke-dev-dns-1")
+	customData, err := base64.StdEncoding.DecodeString(str(vm.Inputs, "osProfile", "customData"))
+	require.NoError(t, err)
+	var doc struct {
+		WriteFiles []struct{ Path, Content string } `yaml:"write_files"`
+	}
+	require.NoError(t, yaml.Unmarshal(customData, &doc))
+	for _, f := range doc.WriteFiles {
+		if f.Path == "/etc/hubspoke/named.conf" {
+			namedConf = f.Content
+		}
+	}
+	require.NotEmpty(t, namedConf, "the forwarder's cloud-init writes named.conf")
+	for _, gate := range res.ofType(typeRunCommand) {
+		if str(gate.Inputs, "vmName") == "vm-hubspoke-dev-dns-1" {
+			readiness = str(gate.Inputs, "source", "script")
+		}
+	}
+	require.NotEmpty(t, readiness, "the forwarder has a readiness gate")
+	return namedConf, readiness
+}
+
+// relocate moves what only exists in Azure onto this machine's loopback: the listening port,
+// the working directory, Azure DNS and the on-premises servers. Nothing else changes: the ACLs
+// are tested as shipped. Each replaced text must be there, so a changed config fails here.
+func relocate(t *testing.T, text string, moves map[string]string) string {
+	t.Helper()
+	for from, to := range moves {
+		require.Contains(t, text, from)
+		text = strings.ReplaceAll(text, from, to)
+	}
+	return text
 }
 
 func TestGeneratedBindConfigPassesNamedCheckconf(t *testing.T) {
 	checkconf := requireTool(t, "named-checkconf")
-	dir := t.TempDir()
-	for name, conf := range map[string]string{
-		"production": dns.BindConfig(dns.BindArgs{
-			ClusterZone: dns.ClusterZoneName("westeurope"),
-			AzureDNS:    dns.AzureDNS,
-			OnPrem:      []dns.ForwardedDomain{{Domain: "corp.contoso.com", Servers: dns.OnPremServers([]netip.Addr{netip.MustParseAddr("172.30.0.10")})}},
-			Clients:     []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")},
-		}),
-		"test": forwarderConfig(dir, netip.AddrPortFrom(serverAddr, 5300), netip.AddrPortFrom(serverAddr, 5301), netip.AddrPortFrom(serverAddr, 5302)),
-	} {
-		file := filepath.Join(dir, name+".conf")
-		require.NoError(t, os.WriteFile(file, []byte(conf), 0o644))
-		out, err := exec.Command(checkconf, file).CombinedOutput()
-		assert.NoError(t, err, "%s config: %s", name, out)
-	}
+	conf, _ := shippedForwarder(t)
+	file := filepath.Join(t.TempDir(), "named.conf")
+	require.NoError(t, os.WriteFile(file, []byte(conf), 0o644))
+	out, err := exec.Command(checkconf, file).CombinedOutput()
+	assert.NoError(t, err, "named-checkconf: %s", out)
 }
 
 func TestCloudInitPassesTheSchemaCheck(t *testing.T) {
@@ -97,7 +115,7 @@ func TestCloudInitPassesTheSchemaCheck(t *testing.T) {
 	forwarder := dns.ForwarderCloudInit(dns.BindConfig(dns.BindArgs{
 		ClusterZone: dns.ClusterZoneName("westeurope"), AzureDNS: dns.AzureDNS, Clients: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")},
 	}))
-	for name, doc := range map[string]string{"forwarder": forwarder, "jumpbox": hub.CloudInit} {
+	for name, doc := range map[string]string{"forwarder": forwarder, "jumpbox": jumpBoxCloudInit(t)} {
 		file := filepath.Join(dir, name+".yaml")
 		require.NoError(t, os.WriteFile(file, []byte(doc), 0o644))
 		out, err := exec.Command(cloudInit, "schema", "--config-file", file).CombinedOutput()
@@ -106,16 +124,23 @@ func TestCloudInitPassesTheSchemaCheck(t *testing.T) {
 	}
 }
 
-// authoritative writes the config and zone file of a stand-in server for one zone.
-func authoritative(t *testing.T, dir string, listen netip.AddrPort, zone, host, ip string) string {
+// record is one A record of a stand-in server's zone.
+type record struct{ host, ip string }
+
+// authoritative writes the config and zone files of a stand-in server for some zones.
+func authoritative(t *testing.T, dir string, listen netip.AddrPort, zones map[string]record) string {
 	t.Helper()
-	zoneFile := filepath.Join(dir, zone+".zone")
-	require.NoError(t, os.WriteFile(zoneFile, []byte(fmt.Sprintf(`$TTL 60
+	var zoneConf strings.Builder
+	for zone, r := range zones {
+		zoneFile := filepath.Join(dir, zone+".zone")
+		require.NoError(t, os.WriteFile(zoneFile, []byte(fmt.Sprintf(`$TTL 60
 @ IN SOA ns.%[1]s. admin.%[1]s. 1 60 60 60 60
 @ IN NS ns.%[1]s.
 ns IN A %[2]s
 %[3]s. IN A %[4]s
-`, zone, listen.Addr(), host, ip)), 0o644))
+`, zone, listen.Addr(), r.host, r.ip)), 0o644))
+		fmt.Fprintf(&zoneConf, "zone %q { type primary; file %q; };\n", zone, zoneFile)
+	}
 	conf := filepath.Join(dir, "named.conf")
 	require.NoError(t, os.WriteFile(conf, []byte(fmt.Sprintf(`controls { };
 options {
@@ -126,8 +151,7 @@ options {
 	recursion no;
 	dnssec-validation no;
 };
-zone "%[4]s" { type primary; file "%[5]s"; };
-`, dir, listen.Port(), listen.Addr(), zone, zoneFile)), 0o644))
+%[4]s`, dir, listen.Port(), listen.Addr(), zoneConf.String())), 0o644))
 	return conf
 }
 
@@ -186,30 +210,52 @@ func waitAnswers(t *testing.T, server netip.AddrPort, source netip.Addr, name st
 	require.Failf(t, "DNS server does not answer", "%s for %s", server, name)
 }
 
-func TestForwarderResolvesTheAPIServerAndOnPremNamesAndRefusesStrangers(t *testing.T) {
+func TestForwarderPassesItsReadinessGateResolvesTheAPIServerAndOnPremNamesAndRefusesStrangers(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	ports := freePorts(t, 3)
 	azure := netip.AddrPortFrom(serverAddr, ports[0])
-	onPrem := netip.AddrPortFrom(serverAddr, ports[1])
+	onPremServer := netip.AddrPortFrom(serverAddr, ports[1])
 	forwarder := netip.AddrPortFrom(serverAddr, ports[2])
 
 	azureDir, onPremDir, forwarderDir := t.TempDir(), t.TempDir(), t.TempDir()
-	startNamed(t, ctx, authoritative(t, azureDir, azure, dns.ClusterZoneName("westeurope"), apiServerFQDN, apiServerIP))
-	startNamed(t, ctx, authoritative(t, onPremDir, onPrem, "corp.contoso.com", onPremHost, onPremHostIP))
+	startNamed(t, ctx, authoritative(t, azureDir, azure, map[string]record{
+		dns.ClusterZoneName("westeurope"): {apiServerFQDN, apiServerIP},
+		"microsoft.com":                   {"mcr.microsoft.com", mcrIP},
+	}))
+	startNamed(t, ctx, authoritative(t, onPremDir, onPremServer, map[string]record{"corp.contoso.com": {onPremHost, onPremHostIP}}))
+
+	shippedConf, shippedReadiness := shippedForwarder(t)
 	conf := filepath.Join(forwarderDir, "named.conf")
-	require.NoError(t, os.WriteFile(conf, []byte(forwarderConfig(forwarderDir, forwarder, azure, onPrem)), 0o644))
+	require.NoError(t, os.WriteFile(conf, []byte(relocate(t, shippedConf, map[string]string{
+		"listen-on port 53 { any; }":                fmt.Sprintf("listen-on port %d { %s; }", forwarder.Port(), forwarder.Addr()),
+		`"/var/cache/bind`:                          `"` + forwarderDir,
+		"168.63.129.16 port 53;":                    fmt.Sprintf("%s port %d;", azure.Addr(), azure.Port()),
+		"172.30.0.10 port 53; 172.30.0.11 port 53;": fmt.Sprintf("%s port %d;", onPremServer.Addr(), onPremServer.Port()),
+	})), 0o644))
 	startNamed(t, ctx, conf)
+	waitAnswers(t, azure, serverAddr, apiServerFQDN)
+	waitAnswers(t, onPremServer, serverAddr, onPremHost)
 
-	waitAnswers(t, azure, allowedClient, apiServerFQDN)
-	waitAnswers(t, onPrem, allowedClient, onPremHost)
-	waitAnswers(t, forwarder, allowedClient, apiServerFQDN)
+	// The gate the deployment waits for, as shipped but for named's port: it asks from localhost.
+	readiness := relocate(t, shippedReadiness, map[string]string{
+		"-p 53 @127.0.0.1": fmt.Sprintf("-p %d @%s", forwarder.Port(), forwarder.Addr()),
+	})
+	// It loops for 20 minutes on a failure: give it 20 s here, named already answers.
+	gateCtx, stop := context.WithTimeout(ctx, 20*time.Second)
+	defer stop()
+	gate := exec.CommandContext(gateCtx, "bash", "-c", readiness)
+	gate.WaitDelay = time.Second
+	out, err := gate.CombinedOutput()
+	status, _ := dig(t, forwarder, serverAddr, "mcr.microsoft.com")
+	require.NoError(t, err, "the readiness gate does not pass; named answers its question from localhost with %s: %s", status, out)
+	assert.Equal(t, "ready\n", string(out))
 
-	status, answers := dig(t, forwarder, allowedClient, apiServerFQDN)
+	status, answers := dig(t, forwarder, serverAddr, apiServerFQDN)
 	assert.Equal(t, "NOERROR", status)
 	assert.Equal(t, []string{apiServerIP}, answers, "the API server's private IP, through the forwarder")
 
-	status, answers = dig(t, forwarder, allowedClient, onPremHost)
+	status, answers = dig(t, forwarder, serverAddr, onPremHost)
 	assert.Equal(t, "NOERROR", status)
 	assert.Equal(t, []string{onPremHostIP}, answers, "answered by the on-premises stand-in")
 

@@ -1,18 +1,27 @@
 package tests
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
-
-	"github.com/hubspoke/private-aks/hub"
 )
 
-func TestJumpBoxCloudInitInstallsClusterToolsOnceEgressWorks(t *testing.T) {
-	require.True(t, strings.HasPrefix(hub.CloudInit, "#cloud-config\n"), "cloud-init needs its header line")
+// jumpBoxCloudInit is the cloud-config the program sends for the dev stack's jump box.
+func jumpBoxCloudInit(t *testing.T) string {
+	t.Helper()
+	vm := runStack(t, "dev").named(t, typeVM, "vm-hubspoke-dev-jumpbox")
+	customData, err := base64.StdEncoding.DecodeString(str(vm.Inputs, "osProfile", "customData"))
+	require.NoError(t, err)
+	return string(customData)
+}
+
+func TestJumpBoxCloudInitInstallsPinnedClusterToolsOnceEgressWorks(t *testing.T) {
+	cloudInit := jumpBoxCloudInit(t)
+	require.True(t, strings.HasPrefix(cloudInit, "#cloud-config\n"), "cloud-init needs its header line")
 	var doc struct {
 		WriteFiles []struct {
 			Path        string `yaml:"path"`
@@ -21,7 +30,7 @@ func TestJumpBoxCloudInitInstallsClusterToolsOnceEgressWorks(t *testing.T) {
 		} `yaml:"write_files"`
 		Runcmd [][]string `yaml:"runcmd"`
 	}
-	require.NoError(t, yaml.Unmarshal([]byte(hub.CloudInit), &doc))
+	require.NoError(t, yaml.Unmarshal([]byte(cloudInit), &doc))
 	require.Len(t, doc.WriteFiles, 1)
 	script := doc.WriteFiles[0]
 	assert.Equal(t, "0755", script.Permissions)
@@ -31,6 +40,27 @@ func TestJumpBoxCloudInitInstallsClusterToolsOnceEgressWorks(t *testing.T) {
 	install := strings.Index(script.Content, "apt-get install -y azure-cli")
 	require.NotEqual(t, -1, waitLoop)
 	assert.Greater(t, install, waitLoop, "installs only after waiting for egress through the firewall")
-	assert.Contains(t, script.Content, "az aks install-cli --install-location /usr/local/bin/kubectl --kubelogin-install-location /usr/local/bin/kubelogin")
+	// Unpinned, install-cli asks dl.k8s.io/release/stable.txt and api.github.com for the latest
+	// releases; the firewall admits neither.
+	assert.Contains(t, script.Content, "az aks install-cli --client-version 1.36.1 --kubelogin-version 0.2.19 \\\n"+
+		"  --install-location /usr/local/bin/kubectl --kubelogin-install-location /usr/local/bin/kubelogin")
+	assert.NotContains(t, jumpBoxToolFqdns(t, runStack(t, "dev")), "api.github.com")
 	assert.Contains(t, script.Content, "set -euo pipefail")
+}
+
+// jumpBoxToolFqdns are the hosts the firewall lets the jump box reach for its tools.
+func jumpBoxToolFqdns(t *testing.T, res *result) []any {
+	t.Helper()
+	fqdns, _ := ruleByName(t, res, "jumpbox-tools")["targetFqdns"].([]any)
+	require.NotEmpty(t, fqdns)
+	return fqdns
+}
+
+func TestFirewallAdmitsThePinnedToolDownloadsOfTheJumpBox(t *testing.T) {
+	fqdns := jumpBoxToolFqdns(t, runStack(t, "dev"))
+	// kubectl: dl.k8s.io/release/v1.36.1/bin/linux/amd64/kubectl, redirected to cdn.dl.k8s.io;
+	// kubelogin: github.com/Azure/kubelogin/releases/download/v0.2.19/kubelogin.zip, redirected
+	// to GitHub's release-asset hosts (azure-cli acs/custom.py k8s_install_cli).
+	assert.Subset(t, fqdns, []any{"dl.k8s.io", "cdn.dl.k8s.io", "github.com", "release-assets.githubusercontent.com",
+		"objects.githubusercontent.com", "packages.microsoft.com"})
 }

@@ -89,6 +89,32 @@ func TestInvalidConfigIsRejectedByKeyBeforeAnyResource(t *testing.T) {
 			[]string{`jumpBox.adminUsername: "root" must be a lowercase Linux user name`}},
 		{"unknown availability zone", set("aks", "availabilityZones", []any{"1", "4"}),
 			[]string{`aks.availabilityZones[1]: "4" must be one of`}},
+		// Rules Azure enforces at deployment time (azurerules cites each source).
+		{"system pool below 30 pods", set("aks", "maxPods", 20),
+			[]string{"aks.maxPods: 20 must be between 30 (a system node pool must run at least 30 pods per node) and 250"}},
+		{"B-series system pool", set("aks", "nodeSize", "Standard_B4ms"),
+			[]string{"aks.nodeSize: Standard_B4ms is a B-series size, which system node pools refuse"}},
+		{"service range AKS reserves", all(set("aks", "serviceCidr", "172.30.0.0/16"), set("aks", "dnsServiceIP", "172.30.0.10")),
+			[]string{"aks.serviceCidr: 172.30.0.0/16 overlaps 172.30.0.0/16, which AKS reserves"}},
+		{"pod range AKS reserves", set("aks", "podCidr", "169.254.0.0/16"),
+			[]string{"aks.podCidr: 169.254.0.0/16 overlaps 169.254.0.0/16, which AKS reserves"}},
+		{"VNet range Azure refuses", all(set("hub", "addressSpace", "168.63.0.0/16"), set("hub", "firewallSubnet", "168.63.0.0/26"),
+			set("hub", "bastionSubnet", "168.63.0.64/26"), set("hub", "jumpBoxSubnet", "168.63.1.0/28")),
+			[]string{"hub.addressSpace: 168.63.0.0/16 overlaps 168.63.129.16/32, which Azure refuses in a virtual network"}},
+		{"subnet smaller than /29", set("hub", "jumpBoxSubnet", "10.0.1.0/30"),
+			[]string{"hub.jumpBoxSubnet: 10.0.1.0/30 is smaller than the /29 Azure requires"}},
+		{"gateway without its subnet", set("hub", "hasGateway", true),
+			[]string{"hub.gatewaySubnet: required with hub.hasGateway"}},
+		{"gateway subnet smaller than /27", set("hub", "gatewaySubnet", "10.0.0.192/28"),
+			[]string{"hub.gatewaySubnet: 10.0.0.192/28 is smaller than the /27 Azure requires"}},
+		{"kubectl two minors from the cluster", set("jumpBox", "kubectlVersion", "1.34.2"),
+			[]string{"jumpBox.kubectlVersion: 1.34.2 is more than one minor version from aks.kubernetesVersion 1.36"}},
+		{"kubelogin version not pinned", set("jumpBox", "kubeloginVersion", "latest"),
+			[]string{`jumpBox.kubeloginVersion: "latest" must be a kubelogin release MAJOR.MINOR.PATCH`}},
+		{"production stack without admin group", func(c map[string]any) { c["environment"] = "prod" },
+			[]string{"aks.adminGroupObjectIds: a production stack (environment prod or protect true) must name at least one Entra ID group"}},
+		{"protected stack without admin group", func(c map[string]any) { c["protect"] = true },
+			[]string{"aks.adminGroupObjectIds: a production stack"}},
 		{"every mistake at once", all(set("spoke", "addressSpace", "10.0.0.0/16"), set("firewall", "sku", "Ultra"), set("aks", "nodeCount", 0)),
 			[]string{"spoke.addressSpace: 10.0.0.0/16 overlaps hub.addressSpace", `firewall.sku: "Ultra"`, "aks.nodeCount: 0 must be between 1 and 1000"}},
 	}
@@ -129,7 +155,7 @@ func TestValidVariantsBuild(t *testing.T) {
 			func(t *testing.T, res *result) {
 				in := res.one(t, typeManagedCluster).Inputs
 				assert.True(t, at(in, "networkProfile", "networkPluginMode").IsNull())
-				assert.NotEqual(t, "192.168.0.0/16", str(in, "networkProfile", "podCidr"), "the overlay pod range is not sent")
+				assert.True(t, at(in, "networkProfile", "podCidr").IsNull(), "no pod range, not even the SDK's default 10.244.0.0/16")
 				assert.Equal(t, "azure", str(in, "networkProfile", "networkDataplane"))
 				assert.Equal(t, "calico", str(in, "networkProfile", "networkPolicy"))
 			}},

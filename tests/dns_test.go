@@ -35,8 +35,9 @@ func dnsMode(resolver string) func(map[string]any) {
 		case "forwarder":
 			d["forwarderSubnet"] = "10.0.2.0/28"
 		case "privateResolver":
-			d["resolverInboundSubnet"] = "10.0.3.0/28"
-			d["resolverOutboundSubnet"] = "10.0.3.16/28"
+			// Outside 10.0.1.0-10.0.16.255, which the Private Resolver reserves.
+			d["resolverInboundSubnet"] = "10.0.32.0/28"
+			d["resolverOutboundSubnet"] = "10.0.32.16/28"
 		}
 		if resolver != "azure" {
 			for k, v := range onPrem {
@@ -54,7 +55,7 @@ func TestVNetsUseTheHubResolversOfEachDNSMode(t *testing.T) {
 	}{
 		{"azure", nil},
 		{"forwarder", []string{"10.0.2.4", "10.0.2.5"}},
-		{"privateResolver", []string{"10.0.3.4"}},
+		{"privateResolver", []string{"10.0.32.4"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.resolver, func(t *testing.T) {
@@ -132,7 +133,7 @@ func TestForwardersHaveStaticIPsNoPublicIPAndGateTheCluster(t *testing.T) {
 	for _, r := range rules[:2] {
 		rule := r.ObjectValue().Mappable()
 		assert.Equal(t, "Allow", rule["access"])
-		assert.Equal(t, []any{"53"}, rule["destinationPortRanges"])
+		assert.Equal(t, "53", rule["destinationPortRange"])
 		assert.Equal(t, []any{"10.0.0.0/16", "10.1.0.0/16", "172.30.0.0/16"}, rule["sourceAddressPrefixes"])
 	}
 	assert.ElementsMatch(t, []any{"Udp", "Tcp"}, []any{rules[0].ObjectValue()["protocol"].StringValue(), rules[1].ObjectValue()["protocol"].StringValue()})
@@ -155,7 +156,7 @@ func TestPrivateResolverForwardsOnPremDomainsAndGatesTheCluster(t *testing.T) {
 	resolver := res.one(t, typeDNSResolver)
 	assert.Equal(t, hubVNet.ID, str(resolver.Inputs, "virtualNetwork", "id"))
 	inbound := res.one(t, typeInboundEndpoint)
-	assert.Equal(t, "10.0.3.4", str(inbound.Inputs, "ipConfigurations", 0, "privateIpAddress"))
+	assert.Equal(t, "10.0.32.4", str(inbound.Inputs, "ipConfigurations", 0, "privateIpAddress"))
 	assert.Equal(t, hubVNet.ID+"/subnets/snet-dns-inbound", str(inbound.Inputs, "ipConfigurations", 0, "subnet", "id"))
 	assert.True(t, dependsOn(cluster, inbound))
 	for _, name := range []string{"snet-dns-inbound", "snet-dns-outbound"} {
@@ -195,6 +196,15 @@ func TestDNSModeRulesAreEnforced(t *testing.T) {
 			"dns.forwarderSubnet: 10.0.1.0/29 overlaps hub.jumpBoxSubnet 10.0.1.0/28"},
 		{"on-prem range overlaps the spoke", all(dnsMode("forwarder"), func(c map[string]any) { c["dns"].(map[string]any)["onPremRanges"] = []any{"10.1.0.0/24"} }),
 			"dns.onPremRanges[0]: 10.1.0.0/24 overlaps spoke.addressSpace 10.1.0.0/16"},
+		{"resolver subnet in the range the resolver reserves", all(dnsMode("privateResolver"),
+			func(c map[string]any) { c["dns"].(map[string]any)["resolverInboundSubnet"] = "10.0.3.0/28" }),
+			"dns.resolverInboundSubnet: 10.0.3.0/28 lies in 10.0.1.0-10.0.16.255, which the DNS Private Resolver reserves"},
+		{"resolver subnet larger than /24", all(dnsMode("privateResolver"),
+			func(c map[string]any) { c["dns"].(map[string]any)["resolverOutboundSubnet"] = "10.0.64.0/23" }),
+			"dns.resolverOutboundSubnet: 10.0.64.0/23 is larger than the /24 a DNS Private Resolver endpoint accepts"},
+		{"resolver subnet smaller than /28", all(dnsMode("privateResolver"),
+			func(c map[string]any) { c["dns"].(map[string]any)["resolverOutboundSubnet"] = "10.0.32.16/29" }),
+			"dns.resolverOutboundSubnet: 10.0.32.16/29 is smaller than the /28 Azure requires"},
 		{"unknown resolver", func(c map[string]any) { c["dns"] = map[string]any{"resolver": "bind"} },
 			`dns.resolver: "bind" is not one of azure, forwarder, privateResolver`},
 		{"on-prem domains without a resolver", func(c map[string]any) { c["dns"] = map[string]any{"onPremDomains": onPrem["onPremDomains"]} },

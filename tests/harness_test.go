@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
@@ -52,6 +53,8 @@ const (
 	typeBastion         = "azure-native:network:BastionHost"
 	typeWorkspace       = "azure-native:operationalinsights:Workspace"
 	typeDiagnostics     = "azure-native:insights:DiagnosticSetting"
+	typeDCR             = "azure-native:insights:DataCollectionRule"
+	typeDCRA            = "azure-native:insights:DataCollectionRuleAssociation"
 	typeProvider        = "pulumi:providers:azure-native"
 	componentTypePrefix = "hubspoke:"
 )
@@ -69,6 +72,7 @@ type registered struct {
 	Dependencies []string
 	Provider     string
 	Protect      bool
+	Aliases      []*pulumirpc.Alias
 }
 
 // mocks records every registered resource and fills what Azure computes.
@@ -83,6 +87,7 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	r := &registered{
 		Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Inputs: args.Inputs,
 		Parent: rpc.GetParent(), Dependencies: rpc.GetDependencies(), Provider: args.Provider, Protect: rpc.GetProtect(),
+		Aliases: rpc.GetAliases(),
 	}
 	r.URN = m.urn(rpc.GetParent(), args.TypeToken, args.Name)
 	r.ID, r.State = args.Name+"-id", args.Inputs

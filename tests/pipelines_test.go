@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -73,4 +74,62 @@ func TestAzurePipelineParsesAndEveryTaskHasItsRequiredInputs(t *testing.T) {
 		}
 	}
 	assert.GreaterOrEqual(t, tasks, 3)
+}
+
+// workflowSteps reads the steps of one job of a GitHub workflow.
+func workflowSteps(t *testing.T, file, job string) []map[string]any {
+	t.Helper()
+	var doc struct {
+		Jobs map[string]struct {
+			Steps []map[string]any `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	readYAML(t, filepath.Join(".github", "workflows", file), &doc)
+	require.Contains(t, doc.Jobs, job)
+	return doc.Jobs[job].Steps
+}
+
+func TestPipelinesCheckTheKubernetesVersionBeforePreviewAndUp(t *testing.T) {
+	for _, wf := range []struct{ file, job, check string }{
+		{"pull-request.yml", "preview", "go run ./cmd/aksversions -stack ${{ matrix.stack }}"},
+		{"pulumi-up.yml", "up", "go run ./cmd/aksversions -stack ${{ inputs.stack }}"},
+	} {
+		check, pulumi, login := -1, -1, -1
+		for i, step := range workflowSteps(t, wf.file, wf.job) {
+			switch {
+			case step["run"] == wf.check:
+				check = i
+			case strings.HasPrefix(fmt.Sprint(step["uses"]), "pulumi/actions@"):
+				pulumi = i
+			case strings.HasPrefix(fmt.Sprint(step["uses"]), "azure/login@"):
+				login = i
+				assert.Nil(t, step["if"], "%s: the version check needs the Azure CLI logged in", wf.file)
+			}
+		}
+		require.NotEqual(t, -1, check, "%s runs the version check", wf.file)
+		assert.Less(t, login, check, "%s logs in first", wf.file)
+		assert.Less(t, check, pulumi, "%s checks before Pulumi runs", wf.file)
+	}
+
+	var azdo struct {
+		Jobs []struct {
+			Job   string `yaml:"job"`
+			Steps []struct {
+				Inputs map[string]any `yaml:"inputs"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	readYAML(t, "azure-pipelines.yml", &azdo)
+	previews := 0
+	for _, job := range azdo.Jobs {
+		for _, step := range job.Steps {
+			script := fmt.Sprint(step.Inputs["inlineScript"])
+			if preview := strings.Index(script, "pulumi preview"); preview >= 0 {
+				previews++
+				check := strings.Index(script, `go run ./cmd/aksversions -stack "$(stack)"`)
+				assert.True(t, check >= 0 && check < preview, "job %s checks the version before the preview", job.Job)
+			}
+		}
+	}
+	assert.Equal(t, 1, previews)
 }

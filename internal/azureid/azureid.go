@@ -13,6 +13,9 @@ func Subnet(vnetID pulumi.StringOutput, subnet string) pulumi.StringOutput {
 const (
 	NetworkContributorRole        = "4d97b98b-1d4f-4787-a291-c67834d212e7"
 	PrivateDNSZoneContributorRole = "b12aa53e-6015-4669-85d0-8515ebb3ae7f"
+	// AKSRBACClusterAdminRole is "Azure Kubernetes Service RBAC Cluster Admin": every Kubernetes
+	// data action on the cluster (Azure built-in roles, Containers; checked 2026-11-26).
+	AKSRBACClusterAdminRole = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b"
 )
 
 // RoleDefinition is the subscription-scoped ID of a built-in role.

@@ -5,17 +5,22 @@
 package azuremock
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"strings"
 
 	"github.com/google/uuid"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/hubspoke/private-aks/internal/azurerules"
 )
 
 // Placeholders for what Azure computes.
 const (
 	SubscriptionID = "11111111-2222-3333-4444-555555555555"
 	TenantID       = "66666666-7777-8888-9999-000000000000"
+	// DeployerObjectID is the object ID of whoever runs the deployment (getClientConfig).
+	DeployerObjectID = "d0d0d0d0-1e1e-4f4f-8a8a-9b9b9b9b9b9b"
 	// FirewallPrivateIP is not the usual first address of the subnet, so a typed-in 10.0.0.4 fails.
 	FirewallPrivateIP = "10.0.0.37"
 	JumpBoxPrivateIP  = "10.0.1.4"
@@ -56,6 +61,8 @@ var AzureNameInput = map[string]string{
 	"azure-native:insights:DiagnosticSetting":                       "name",
 	"azure-native:network:BastionHost":                              "bastionHostName",
 	"azure-native:containerservice/v20241001:AgentPool":             "agentPoolName",
+	"azure-native:insights:DataCollectionRule":                      "dataCollectionRuleName",
+	"azure-native:insights:DataCollectionRuleAssociation":           "associationName",
 }
 
 // Placeholders lists, for people reading an offline run, which values are placeholders.
@@ -63,7 +70,7 @@ var Placeholders = []string{
 	"resource IDs: /subscriptions/" + SubscriptionID + "/resourceGroups/<group>/providers/mock/<type>/<name>",
 	"firewall private IP: " + FirewallPrivateIP,
 	"jump box private IP: " + JumpBoxPrivateIP,
-	"public IPs: 20.1.2.<n>",
+	"public IPs: 20.<a>.<b>.<c>, derived from the address's name",
 	"identity principal and client IDs: name-derived UUIDs",
 	"cluster private FQDN: <dnsPrefix>-k8s1a2b3c.<zone>; node resource group: MC_<group>_<cluster>_<region>",
 }
@@ -78,17 +85,32 @@ func Create(typ string, inputs resource.PropertyMap) (string, resource.PropertyM
 	if !name.IsString() || name.StringValue() == "" {
 		return "", nil, fmt.Errorf("azure mock: %s has no explicit Azure name (%s)", typ, nameKey)
 	}
+	if err := refuse(typ, inputs); err != nil {
+		return "", nil, fmt.Errorf("azure mock: %s %s refused: %w", typ, name.StringValue(), err)
+	}
 	state := inputs.Copy()
 	state["name"] = name
 	fillComputed(typ, inputs, state)
 	return armID(typ, inputs, name.StringValue()), state, nil
 }
 
+// refuse answers as Azure does to inputs it rejects although the SDK's types allow them.
+func refuse(typ string, inputs resource.PropertyMap) error {
+	if typ == "azure-native:network:NetworkSecurityGroup" {
+		for _, rule := range inputs["securityRules"].ArrayValue() {
+			if err := azurerules.SecurityRule(rule.ObjectValue().Mappable()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // ClientConfig is the result of getClientConfig.
 func ClientConfig() resource.PropertyMap {
 	return resource.NewPropertyMapFromMap(map[string]any{
 		"subscriptionId": SubscriptionID, "tenantId": TenantID,
-		"clientId": "client-id-of-the-deployer", "objectId": "object-id-of-the-deployer",
+		"clientId": "client-id-of-the-deployer", "objectId": DeployerObjectID,
 	})
 }
 
@@ -121,9 +143,14 @@ func fillComputed(typ string, inputs, state resource.PropertyMap) {
 	case "azure-native:network:AzureFirewall":
 		state["ipConfigurations"] = withFirstPrivateIP(inputs["ipConfigurations"], FirewallPrivateIP)
 	case "azure-native:network:NetworkInterface":
-		state["ipConfigurations"] = withFirstPrivateIP(inputs["ipConfigurations"], JumpBoxPrivateIP)
+		// A static address is kept, as Azure does; a dynamic one gets the placeholder.
+		if first := inputs["ipConfigurations"].ArrayValue()[0].ObjectValue(); first["privateIPAllocationMethod"].StringValue() != "Static" {
+			state["ipConfigurations"] = withFirstPrivateIP(inputs["ipConfigurations"], JumpBoxPrivateIP)
+		}
 	case "azure-native:network:PublicIPAddress":
-		state["ipAddress"] = resource.NewStringProperty(fmt.Sprintf("20.1.2.%d", len(inputs["publicIpAddressName"].StringValue())))
+		// One distinct address per name, so that the firewall's and Bastion's cannot be mixed up.
+		h := sha256.Sum256([]byte(inputs["publicIpAddressName"].StringValue()))
+		state["ipAddress"] = resource.NewStringProperty(fmt.Sprintf("20.%d.%d.%d", h[0], h[1], 1+h[2]%254))
 	case "azure-native:managedidentity:UserAssignedIdentity":
 		name := inputs["resourceName"].StringValue()
 		state["principalId"] = resource.NewStringProperty(uuid.NewSHA1(uuid.NameSpaceOID, []byte("principal:"+name)).String())

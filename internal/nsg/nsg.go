@@ -3,40 +3,67 @@
 package nsg
 
 import (
+	"fmt"
+
 	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/hubspoke/private-aks/internal/azurerules"
 	"github.com/hubspoke/private-aks/monitoring"
 )
 
 // Rule allows one kind of traffic.
 type Rule struct {
-	Name        string
-	Priority    int
-	Inbound     bool // false: outbound
-	Protocol    string
-	Sources     []string // prefixes or service tags
-	Destination string   // a prefix or service tag; "*" when empty
-	Ports       []string // destination ports; "*" when empty
+	Name     string
+	Priority int
+	Inbound  bool // false: outbound
+	Protocol string
+	// Sources are one service tag, "*", one range, or several ranges (no tags among several).
+	Sources     []string // "*" when empty
+	Destination string   // a range or service tag; "*" when empty
+	Ports       []string // destination ports or ranges; "*" when empty
 }
 
-func (r Rule) args() network.SecurityRuleTypeArgs {
-	direction, destination, ports := "Outbound", r.Destination, r.Ports
+// args fills the singular field for a single value (a tag, "*", a range, a port) and the plural
+// one only for several ranges or ports, as Azure demands (azurerules.SecurityRule says why).
+func (r Rule) args() (network.SecurityRuleTypeArgs, error) {
+	direction, destination := "Outbound", r.Destination
 	if r.Inbound {
 		direction = "Inbound"
 	}
 	if destination == "" {
 		destination = "*"
 	}
-	if len(ports) == 0 {
-		ports = []string{"*"}
-	}
-	return network.SecurityRuleTypeArgs{
+	rule := network.SecurityRuleTypeArgs{
 		Name: pulumi.String(r.Name), Priority: pulumi.Int(r.Priority), Direction: pulumi.String(direction),
 		Access: pulumi.String("Allow"), Protocol: pulumi.String(r.Protocol),
-		SourceAddressPrefixes: pulumi.ToStringArray(r.Sources), SourcePortRange: pulumi.String("*"),
-		DestinationAddressPrefix: pulumi.String(destination), DestinationPortRanges: pulumi.ToStringArray(ports),
+		SourcePortRange: pulumi.String("*"), DestinationAddressPrefix: pulumi.String(destination),
 	}
+	var err error
+	if rule.SourceAddressPrefix, rule.SourceAddressPrefixes, err = oneOrMany(r.Name, "sources", r.Sources, azurerules.IsAddressRange); err != nil {
+		return rule, err
+	}
+	if rule.DestinationPortRange, rule.DestinationPortRanges, err = oneOrMany(r.Name, "ports", r.Ports, azurerules.IsPortRange); err != nil {
+		return rule, err
+	}
+	return rule, nil
+}
+
+// oneOrMany gives "*" or the single value for the singular field, or two or more values, each
+// accepted by item, for the plural one.
+func oneOrMany(rule, what string, values []string, item func(string) bool) (pulumi.StringPtrInput, pulumi.StringArrayInput, error) {
+	switch len(values) {
+	case 0:
+		return pulumi.String("*"), nil, nil
+	case 1:
+		return pulumi.String(values[0]), nil, nil
+	}
+	for _, v := range values {
+		if !item(v) {
+			return nil, nil, fmt.Errorf("NSG rule %s: %q among several %s: Azure takes service tags and * only alone", rule, v, what)
+		}
+	}
+	return nil, pulumi.ToStringArray(values), nil
 }
 
 // Args configures one NSG. Every field is required.
@@ -56,7 +83,11 @@ const DenyInboundPriority = 4096
 func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*network.NetworkSecurityGroup, error) {
 	rules := network.SecurityRuleTypeArray{}
 	for _, r := range args.Rules {
-		rules = append(rules, r.args())
+		rule, err := r.args()
+		if err != nil {
+			return nil, err
+		}
+		rules = append(rules, rule)
 	}
 	// Azure's defaults allow all traffic from the VNet and the load balancer: close them.
 	rules = append(rules, network.SecurityRuleTypeArgs{
