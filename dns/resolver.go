@@ -13,37 +13,47 @@ import (
 	"github.com/hubspoke/private-aks/internal/linuxvm"
 )
 
-// Resolver kinds.
-const (
-	KindForwarder       = "forwarder"
-	KindPrivateResolver = "privateResolver"
-)
-
-// ResolverArgs configures the hub's DNS resolvers. Every field is required unless its comment says otherwise.
+// ResolverArgs configures the hub's DNS resolvers: Forwarders or PrivateResolver. Every field is
+// required unless its comment says otherwise.
 type ResolverArgs struct {
-	Kind              string // KindForwarder or KindPrivateResolver
 	Location          string
 	ResourceGroupName pulumi.StringInput
-	Name              string   // base Azure name, e.g. dnsfw-hubspoke-dev
-	ServerIPs         []string // static IPs: one per forwarder, or the inbound endpoint's
-	// Forwarder mode.
-	SubnetID      pulumi.StringInput
-	VMSize        string
-	AdminUsername string
-	SSHPublicKey  string
-	NamedConf     string // BindConfig's output
-	// Private Resolver mode.
-	HubVNetID        pulumi.StringInput
-	InboundSubnetID  pulumi.StringInput
-	OutboundSubnetID pulumi.StringInput
+	Forwarders        *ForwarderArgs       // optional: DNS forwarder VMs
+	PrivateResolver   *PrivateResolverArgs // optional: Azure DNS Private Resolver
 	// OnPrem is optional: domains forwarded to on-premises servers (a ruleset in resolver mode).
 	OnPrem []ForwardedDomain
-	// RulesetVNets are linked to the forwarding ruleset (Private Resolver mode with OnPrem).
-	RulesetVNets map[string]pulumi.StringInput
 	// After are operations on the hub VNet that must finish before a NIC or an endpoint joins a
 	// subnet of it (the peerings: Azure refuses overlapping operations on one VNet).
 	After []pulumi.Resource
 	Tags  map[string]string
+}
+
+// ForwarderArgs places the forwarder VMs. All fields are required.
+type ForwarderArgs struct {
+	SubnetID            pulumi.StringInput
+	AvailabilitySetName string
+	VMs                 []ForwarderVM
+	VMSize              string
+	AdminUsername       string
+	SSHPublicKey        string
+	NamedConf           string // Plan.NamedConf
+}
+
+// ForwarderVM is one forwarder: its Azure names and its static IP.
+type ForwarderVM struct {
+	VMName, NICName, IP string
+}
+
+// PrivateResolverArgs places the Private Resolver. Every field is required unless its comment says otherwise.
+type PrivateResolverArgs struct {
+	HubVNetID        pulumi.StringInput
+	InboundSubnetID  pulumi.StringInput
+	OutboundSubnetID pulumi.StringInput // used with OnPrem only
+	InboundIP        string
+	// Azure names of the resolver, its endpoints and its forwarding ruleset.
+	ResolverName, InboundName, OutboundName, RulesetName string
+	// RulesetVNets are linked to the forwarding ruleset (with OnPrem).
+	RulesetVNets map[string]pulumi.StringInput
 }
 
 // Resolver is the hub's DNS resolver component.
@@ -60,16 +70,22 @@ func NewResolver(ctx *pulumi.Context, name string, args ResolverArgs, opts ...pu
 	if err := ctx.RegisterComponentResource("hubspoke:dns:Resolver", name, r, opts...); err != nil {
 		return nil, err
 	}
-	var err error
-	if args.Kind == KindForwarder {
-		err = r.forwarders(ctx, name, args)
-	} else {
-		err = r.privateResolver(ctx, name, args)
+	var servers []string
+	if f := args.Forwarders; f != nil {
+		if err := r.forwarders(ctx, name, args, f); err != nil {
+			return nil, err
+		}
+		for _, vm := range f.VMs {
+			servers = append(servers, vm.IP)
+		}
 	}
-	if err != nil {
-		return nil, err
+	if pr := args.PrivateResolver; pr != nil {
+		if err := r.privateResolver(ctx, name, args, pr); err != nil {
+			return nil, err
+		}
+		servers = append(servers, pr.InboundIP)
 	}
-	return r, ctx.RegisterResourceOutputs(r, pulumi.Map{"serverIps": pulumi.ToStringArray(args.ServerIPs)})
+	return r, ctx.RegisterResourceOutputs(r, pulumi.Map{"serverIps": pulumi.ToStringArray(servers)})
 }
 
 // ReadinessScript succeeds once the named at server answers through its forwarding path, within
@@ -86,13 +102,13 @@ echo "named does not answer"; exit 1`, server.Port(), server.Addr())
 // LocalNamed is where a forwarder VM's readiness check asks its own named.
 var LocalNamed = netip.MustParseAddrPort("127.0.0.1:53")
 
-func (r *Resolver) forwarders(ctx *pulumi.Context, name string, args ResolverArgs) error {
+func (r *Resolver) forwarders(ctx *pulumi.Context, name string, args ResolverArgs, f *ForwarderArgs) error {
 	parent := pulumi.Parent(r)
 	tags := pulumi.ToStringMap(args.Tags)
 	// An availability set works in every region; the two forwarders land in different fault domains.
 	avset, err := compute.NewAvailabilitySet(ctx, name+"-avset", &compute.AvailabilitySetArgs{
 		ResourceGroupName:         args.ResourceGroupName,
-		AvailabilitySetName:       pulumi.String("avail-" + args.Name),
+		AvailabilitySetName:       pulumi.String(f.AvailabilitySetName),
 		Location:                  pulumi.String(args.Location),
 		PlatformFaultDomainCount:  pulumi.Int(2),
 		PlatformUpdateDomainCount: pulumi.Int(2),
@@ -102,20 +118,20 @@ func (r *Resolver) forwarders(ctx *pulumi.Context, name string, args ResolverArg
 	if err != nil {
 		return err
 	}
-	cloudInit := ForwarderCloudInit(args.NamedConf)
-	for i, ip := range args.ServerIPs {
+	cloudInit := ForwarderCloudInit(f.NamedConf)
+	for i, fvm := range f.VMs {
 		suffix := fmt.Sprintf("-%d", i+1)
 		vm, _, err := linuxvm.New(ctx, name+suffix, linuxvm.Args{
 			ResourceGroupName: args.ResourceGroupName,
 			Location:          args.Location,
-			VMName:            fmt.Sprintf("vm-%s-%d", args.Name, i+1),
-			NICName:           fmt.Sprintf("nic-%s-%d", args.Name, i+1),
-			Size:              args.VMSize,
-			AdminUsername:     args.AdminUsername,
-			SSHPublicKey:      args.SSHPublicKey,
+			VMName:            fvm.VMName,
+			NICName:           fvm.NICName,
+			Size:              f.VMSize,
+			AdminUsername:     f.AdminUsername,
+			SSHPublicKey:      f.SSHPublicKey,
 			CloudInit:         cloudInit,
-			SubnetID:          args.SubnetID,
-			PrivateIP:         ip,
+			SubnetID:          f.SubnetID,
+			PrivateIP:         fvm.IP,
 			// The VNets' DNS servers are these forwarders; they themselves use Azure DNS, or
 			// nothing (apt) would resolve before BIND runs.
 			DNSServers:        []string{AzureDNS.Addr().String()},
@@ -147,14 +163,14 @@ func (r *Resolver) forwarders(ctx *pulumi.Context, name string, args ResolverArg
 	return nil
 }
 
-func (r *Resolver) privateResolver(ctx *pulumi.Context, name string, args ResolverArgs) error {
+func (r *Resolver) privateResolver(ctx *pulumi.Context, name string, args ResolverArgs, pr *PrivateResolverArgs) error {
 	parent := pulumi.Parent(r)
 	tags := pulumi.ToStringMap(args.Tags)
 	resolver, err := network.NewDnsResolver(ctx, name, &network.DnsResolverArgs{
 		ResourceGroupName: args.ResourceGroupName,
-		DnsResolverName:   pulumi.String("dnspr-" + args.Name),
+		DnsResolverName:   pulumi.String(pr.ResolverName),
 		Location:          pulumi.String(args.Location),
-		VirtualNetwork:    network.SubResourceArgs{Id: args.HubVNetID},
+		VirtualNetwork:    network.SubResourceArgs{Id: pr.HubVNetID},
 		Tags:              tags,
 	}, parent, pulumi.DependsOn(args.After)) // the endpoints follow the resolver
 	if err != nil {
@@ -163,12 +179,12 @@ func (r *Resolver) privateResolver(ctx *pulumi.Context, name string, args Resolv
 	inbound, err := network.NewInboundEndpoint(ctx, name+"-inbound", &network.InboundEndpointArgs{
 		ResourceGroupName:   args.ResourceGroupName,
 		DnsResolverName:     resolver.Name,
-		InboundEndpointName: pulumi.String("in-" + args.Name),
+		InboundEndpointName: pulumi.String(pr.InboundName),
 		Location:            pulumi.String(args.Location),
 		IpConfigurations: network.InboundEndpointIPConfigurationArray{network.InboundEndpointIPConfigurationArgs{
-			Subnet:                    network.SubResourceArgs{Id: args.InboundSubnetID},
+			Subnet:                    network.SubResourceArgs{Id: pr.InboundSubnetID},
 			PrivateIpAllocationMethod: pulumi.String("Static"),
-			PrivateIpAddress:          pulumi.String(args.ServerIPs[0]),
+			PrivateIpAddress:          pulumi.String(pr.InboundIP),
 		}},
 		Tags: tags,
 	}, parent)
@@ -182,9 +198,9 @@ func (r *Resolver) privateResolver(ctx *pulumi.Context, name string, args Resolv
 	outbound, err := network.NewOutboundEndpoint(ctx, name+"-outbound", &network.OutboundEndpointArgs{
 		ResourceGroupName:    args.ResourceGroupName,
 		DnsResolverName:      resolver.Name,
-		OutboundEndpointName: pulumi.String("out-" + args.Name),
+		OutboundEndpointName: pulumi.String(pr.OutboundName),
 		Location:             pulumi.String(args.Location),
-		Subnet:               network.SubResourceArgs{Id: args.OutboundSubnetID},
+		Subnet:               network.SubResourceArgs{Id: pr.OutboundSubnetID},
 		Tags:                 tags,
 	}, parent)
 	if err != nil {
@@ -192,7 +208,7 @@ func (r *Resolver) privateResolver(ctx *pulumi.Context, name string, args Resolv
 	}
 	ruleset, err := network.NewDnsForwardingRuleset(ctx, name+"-ruleset", &network.DnsForwardingRulesetArgs{
 		ResourceGroupName:            args.ResourceGroupName,
-		DnsForwardingRulesetName:     pulumi.String("dnsfrs-" + args.Name),
+		DnsForwardingRulesetName:     pulumi.String(pr.RulesetName),
 		Location:                     pulumi.String(args.Location),
 		DnsResolverOutboundEndpoints: network.SubResourceArray{network.SubResourceArgs{Id: outbound.ID().ToStringOutput()}},
 		Tags:                         tags,
@@ -217,12 +233,12 @@ func (r *Resolver) privateResolver(ctx *pulumi.Context, name string, args Resolv
 			return err
 		}
 	}
-	for _, vnet := range slices.Sorted(maps.Keys(args.RulesetVNets)) {
+	for _, vnet := range slices.Sorted(maps.Keys(pr.RulesetVNets)) {
 		link, err := network.NewPrivateResolverVirtualNetworkLink(ctx, name+"-ruleset-link-"+vnet, &network.PrivateResolverVirtualNetworkLinkArgs{
 			ResourceGroupName:        args.ResourceGroupName,
 			DnsForwardingRulesetName: ruleset.Name,
 			VirtualNetworkLinkName:   pulumi.String("rslink-" + vnet),
-			VirtualNetwork:           network.SubResourceArgs{Id: args.RulesetVNets[vnet]},
+			VirtualNetwork:           network.SubResourceArgs{Id: pr.RulesetVNets[vnet]},
 		}, parent)
 		if err != nil {
 			return err

@@ -6,8 +6,8 @@ import (
 	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/hubspoke/private-aks/internal/diagnostics"
 	"github.com/hubspoke/private-aks/internal/platform"
-	"github.com/hubspoke/private-aks/monitoring"
 )
 
 // SKUs, the tier of both the firewall and its policy.
@@ -175,8 +175,8 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		return nil, err
 	}
 	// Resource-specific tables: the structured firewall logs.
-	if _, err := monitoring.Diagnostics(ctx, name+"-diagnostics", fw.ID().ToStringOutput(), args.WorkspaceID,
-		monitoring.Logs{Dedicated: true}, parent); err != nil {
+	if _, err := diagnostics.New(ctx, name+"-diagnostics", fw.ID().ToStringOutput(), args.WorkspaceID,
+		diagnostics.Logs{Dedicated: true}, parent); err != nil {
 		return nil, err
 	}
 	f.PrivateIP = fw.IpConfigurations.Index(pulumi.Int(0)).PrivateIPAddress()

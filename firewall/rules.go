@@ -4,36 +4,33 @@ import (
 	"strconv"
 	"strings"
 
+	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// NetworkRule is a layer-4 allow rule. It is also the shape of the config key
-// firewall.extraNetworkRules, decoded straight into it.
+// NetworkRule is a layer-4 allow rule.
 type NetworkRule struct {
-	Name                 string   `json:"name"`
-	Protocols            []string `json:"protocols"`            // TCP, UDP, ICMP or Any
-	SourceAddresses      []string `json:"sourceAddresses"`      // optional for extra rules: the AKS subnet
-	DestinationAddresses []string `json:"destinationAddresses"` // IPs, CIDRs or service tags
-	DestinationFqdns     []string `json:"destinationFqdns"`     // needs the DNS proxy (not on Basic)
-	DestinationPorts     []string `json:"destinationPorts"`
+	Name                 string
+	Protocols            []string // TCP, UDP, ICMP or Any
+	SourceAddresses      []string // optional for extra rules: the AKS subnet
+	DestinationAddresses []string // IPs, CIDRs or service tags
+	DestinationFqdns     []string // needs the DNS proxy (not on Basic)
+	DestinationPorts     []string
 }
 
-// ApplicationRule is an FQDN allow rule. It is also the shape of the config key
-// firewall.extraApplicationRules.
+// ApplicationRule is an FQDN allow rule.
 type ApplicationRule struct {
-	Name            string   `json:"name"`
-	SourceAddresses []string `json:"sourceAddresses"` // optional for extra rules: the AKS subnet
-	TargetFqdns     []string `json:"targetFqdns"`
-	FqdnTags        []string `json:"fqdnTags"`
-	Protocols       []string `json:"protocols"` // "Https:443", "Http:80", "Mssql:1433"
+	Name            string
+	SourceAddresses []string // optional for extra rules: the AKS subnet
+	TargetFqdns     []string
+	FqdnTags        []string
+	Protocols       []string // "Https:443", "Http:80", "Mssql:1433"
 }
 
-// The rule and collection types are untyped strings in the API: a typo compiles, so they are
-// spelled once, here.
+// The rules' discriminators: the SDK has no constants for them.
 const (
-	filterRuleCollection = "FirewallPolicyFilterRuleCollection"
-	networkRuleType      = "NetworkRule"
-	applicationRuleType  = "ApplicationRule"
+	networkRuleType     = "NetworkRule"
+	applicationRuleType = "ApplicationRule"
 )
 
 // Service tags AKS nodes need over TCP 443 (docs: outbound-rules-control-egress).
@@ -90,7 +87,7 @@ type collection struct {
 	applicationRules []ApplicationRule
 }
 
-func (c collection) input() pulumi.Map {
+func (c collection) input() network.FirewallPolicyFilterRuleCollectionArgs {
 	rules := pulumi.Array{}
 	for _, r := range c.networkRules {
 		rules = append(rules, r.input())
@@ -98,12 +95,12 @@ func (c collection) input() pulumi.Map {
 	for _, r := range c.applicationRules {
 		rules = append(rules, r.input())
 	}
-	return pulumi.Map{
-		"ruleCollectionType": pulumi.String(filterRuleCollection),
-		"name":               pulumi.String(c.name),
-		"priority":           pulumi.Int(c.priority),
-		"action":             pulumi.Map{"type": pulumi.String("Allow")},
-		"rules":              rules,
+	return network.FirewallPolicyFilterRuleCollectionArgs{
+		RuleCollectionType: pulumi.String(network.FirewallPolicyRuleCollectionTypeFirewallPolicyFilterRuleCollection),
+		Name:               pulumi.String(c.name),
+		Priority:           pulumi.Int(c.priority),
+		Action:             network.FirewallPolicyFilterRuleCollectionActionArgs{Type: pulumi.String(network.FirewallPolicyFilterRuleCollectionActionTypeAllow)},
+		Rules:              rules,
 	}
 }
 
@@ -117,39 +114,41 @@ func collections(cs ...collection) pulumi.Array {
 	return out
 }
 
-func (r NetworkRule) input() pulumi.Map {
-	return withLists(pulumi.Map{"ruleType": pulumi.String(networkRuleType), "name": pulumi.String(r.Name)}, map[string][]string{
-		"ipProtocols":          r.Protocols,
-		"sourceAddresses":      r.SourceAddresses,
-		"destinationAddresses": r.DestinationAddresses,
-		"destinationFqdns":     r.DestinationFqdns,
-		"destinationPorts":     r.DestinationPorts,
-	})
+func (r NetworkRule) input() network.NetworkRuleArgs {
+	return network.NetworkRuleArgs{
+		RuleType:             pulumi.String(networkRuleType),
+		Name:                 pulumi.String(r.Name),
+		IpProtocols:          optional(r.Protocols),
+		SourceAddresses:      optional(r.SourceAddresses),
+		DestinationAddresses: optional(r.DestinationAddresses),
+		DestinationFqdns:     optional(r.DestinationFqdns),
+		DestinationPorts:     optional(r.DestinationPorts),
+	}
 }
 
-func (r ApplicationRule) input() pulumi.Map {
-	protocols := pulumi.Array{}
+func (r ApplicationRule) input() network.ApplicationRuleArgs {
+	protocols := network.FirewallPolicyRuleApplicationProtocolArray{}
 	for _, p := range r.Protocols {
 		kind, port, _ := strings.Cut(p, ":")
 		n, _ := strconv.Atoi(port) // validated by the config layer
-		protocols = append(protocols, pulumi.Map{"protocolType": pulumi.String(kind), "port": pulumi.Int(n)})
+		protocols = append(protocols, network.FirewallPolicyRuleApplicationProtocolArgs{ProtocolType: pulumi.String(kind), Port: pulumi.Int(n)})
 	}
-	rule := pulumi.Map{"ruleType": pulumi.String(applicationRuleType), "name": pulumi.String(r.Name), "protocols": protocols}
-	return withLists(rule, map[string][]string{
-		"sourceAddresses": r.SourceAddresses,
-		"targetFqdns":     r.TargetFqdns,
-		"fqdnTags":        r.FqdnTags,
-	})
+	return network.ApplicationRuleArgs{
+		RuleType:        pulumi.String(applicationRuleType),
+		Name:            pulumi.String(r.Name),
+		Protocols:       protocols,
+		SourceAddresses: optional(r.SourceAddresses),
+		TargetFqdns:     optional(r.TargetFqdns),
+		FqdnTags:        optional(r.FqdnTags),
+	}
 }
 
-// withLists adds the non-empty lists to a rule: the API wants absent, not empty, fields.
-func withLists(rule pulumi.Map, lists map[string][]string) pulumi.Map {
-	for k, v := range lists {
-		if len(v) > 0 {
-			rule[k] = pulumi.ToStringArray(v)
-		}
+// optional leaves an empty list out: the API wants absent, not empty, fields.
+func optional(list []string) pulumi.StringArrayInput {
+	if len(list) == 0 {
+		return nil
 	}
-	return rule
+	return pulumi.ToStringArray(list)
 }
 
 // networkRules are what AKS nodes need at layer 4: NTP and the Azure service tags.

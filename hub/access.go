@@ -9,9 +9,9 @@ import (
 	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/hubspoke/private-aks/internal/diagnostics"
 	"github.com/hubspoke/private-aks/internal/linuxvm"
 	"github.com/hubspoke/private-aks/internal/platform"
-	"github.com/hubspoke/private-aks/monitoring"
 )
 
 //go:embed cloud-init.yaml
@@ -147,6 +147,6 @@ func newBastion(ctx *pulumi.Context, name string, args AccessArgs, tags pulumi.S
 	if err != nil {
 		return nil, err
 	}
-	_, err = monitoring.Diagnostics(ctx, name+"-diagnostics", bastion.ID().ToStringOutput(), args.WorkspaceID, monitoring.Logs{}, opts...)
+	_, err = diagnostics.New(ctx, name+"-diagnostics", bastion.ID().ToStringOutput(), args.WorkspaceID, diagnostics.Logs{}, opts...)
 	return bastion, err
 }

@@ -14,6 +14,7 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/hubspoke/private-aks/internal/azuremock"
+	"github.com/hubspoke/private-aks/internal/azuretype"
 )
 
 var marshalOptions = plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true}
@@ -83,7 +84,7 @@ func create(urn string, properties *structpb.Struct) (string, *structpb.Struct, 
 // the names of its parents, its resource group and its location.
 func replaceKeys(typ string) func(key string) bool {
 	return func(key string) bool {
-		return key == azuremock.AzureNameInput[typ] || key == "location" || strings.HasSuffix(key, "Name")
+		return key == azuretype.Table[typ].NameInput || key == "location" || strings.HasSuffix(key, "Name")
 	}
 }
 

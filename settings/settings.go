@@ -13,8 +13,6 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
-
-	"github.com/hubspoke/private-aks/firewall"
 )
 
 // Settings is the whole, validated configuration of one stack.
@@ -127,35 +125,40 @@ type OnPremDomain struct {
 	Servers []netip.Addr `json:"servers"`
 }
 
-// firstHost is the first address Azure gives out in a subnet (it reserves the first four).
-func firstHost(subnet netip.Prefix, offset int) netip.Addr {
-	addr := subnet.Addr()
-	for range 4 + offset {
-		addr = addr.Next()
-	}
-	return addr
-}
-
-// ServerIPs are the addresses the VNets use as DNS servers: the forwarders' static IPs, the
-// Private Resolver's inbound endpoint, or none for Azure-provided DNS.
-func (d DNS) ServerIPs() []string {
-	switch d.Resolver {
-	case ResolverForwarder:
-		return []string{firstHost(d.ForwarderSubnet, 0).String(), firstHost(d.ForwarderSubnet, 1).String()}
-	case ResolverPrivate:
-		return []string{firstHost(d.ResolverInboundSubnet, 0).String()}
-	}
-	return nil
-}
-
 // Firewall is the config key "firewall".
 type Firewall struct {
-	SKU                   string                     `json:"sku"`
-	AvailabilityZones     []string                   `json:"availabilityZones"`
-	ExtraNetworkRules     []firewall.NetworkRule     `json:"extraNetworkRules"`
-	ExtraApplicationRules []firewall.ApplicationRule `json:"extraApplicationRules"`
+	SKU                   string            `json:"sku"`
+	AvailabilityZones     []string          `json:"availabilityZones"`
+	ExtraNetworkRules     []NetworkRule     `json:"extraNetworkRules"`
+	ExtraApplicationRules []ApplicationRule `json:"extraApplicationRules"`
 	// ThreatIntelMode is Alert, Deny or Off; on Premium it is also the IDPS mode.
 	ThreatIntelMode string `json:"threatIntelMode"`
+}
+
+// Firewall SKUs, the tier of both the firewall and its policy.
+const (
+	FirewallBasic    = "Basic"
+	FirewallStandard = "Standard"
+	FirewallPremium  = "Premium"
+)
+
+// NetworkRule is one entry of firewall.extraNetworkRules: a layer-4 allow rule.
+type NetworkRule struct {
+	Name                 string   `json:"name"`
+	Protocols            []string `json:"protocols"`            // TCP, UDP, ICMP or Any
+	SourceAddresses      []string `json:"sourceAddresses"`      // optional: the AKS subnet
+	DestinationAddresses []string `json:"destinationAddresses"` // IPs, CIDRs or service tags
+	DestinationFqdns     []string `json:"destinationFqdns"`     // needs the DNS proxy (not on Basic)
+	DestinationPorts     []string `json:"destinationPorts"`
+}
+
+// ApplicationRule is one entry of firewall.extraApplicationRules: an FQDN allow rule.
+type ApplicationRule struct {
+	Name            string   `json:"name"`
+	SourceAddresses []string `json:"sourceAddresses"` // optional: the AKS subnet
+	TargetFqdns     []string `json:"targetFqdns"`
+	FqdnTags        []string `json:"fqdnTags"`
+	Protocols       []string `json:"protocols"` // "Https:443", "Http:80", "Mssql:1433"
 }
 
 // JumpBox is the config key "jumpBox": the Linux VM in the hub used to reach the API server.
@@ -196,7 +199,7 @@ func defaults() Settings {
 		Hub:        Hub{Bastion: true},
 		Monitoring: Monitoring{RetentionDays: 30},
 		DNS:        DNS{ZoneMode: ZoneSystem, Resolver: ResolverAzure, ForwarderSize: "Standard_B2s"},
-		Firewall:   Firewall{SKU: firewall.SKUStandard, ThreatIntelMode: "Alert"},
+		Firewall:   Firewall{SKU: FirewallStandard, ThreatIntelMode: "Alert"},
 		// Releases that exist (kubernetes.io/releases; Azure/kubelogin releases), checked 2026-11-26.
 		JumpBox: JumpBox{Size: "Standard_B2s", AdminUsername: "azureuser", KubectlVersion: "1.36.1", KubeloginVersion: "0.2.19"},
 	}

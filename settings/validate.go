@@ -13,7 +13,6 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/crypto/ssh"
 
-	"github.com/hubspoke/private-aks/firewall"
 	"github.com/hubspoke/private-aks/internal/azurerules"
 )
 
@@ -93,7 +92,7 @@ type namedPrefix struct {
 }
 
 func (s *Settings) validateNetwork(p *problems) {
-	basic := s.Firewall.SKU == firewall.SKUBasic
+	basic := s.Firewall.SKU == FirewallBasic
 	hubSubnets := []namedPrefix{
 		{"hub.firewallSubnet", s.Hub.FirewallSubnet},
 		{"hub.jumpBoxSubnet", s.Hub.JumpBoxSubnet},
@@ -316,14 +315,14 @@ func checkZones(p *problems, key string, zones []string) {
 
 func (s *Settings) validateFirewall(p *problems) {
 	f := s.Firewall
-	if !slices.Contains([]string{firewall.SKUBasic, firewall.SKUStandard, firewall.SKUPremium}, f.SKU) {
-		p.add("firewall.sku", "%q is not one of %s, %s, %s", f.SKU, firewall.SKUBasic, firewall.SKUStandard, firewall.SKUPremium)
+	if !slices.Contains([]string{FirewallBasic, FirewallStandard, FirewallPremium}, f.SKU) {
+		p.add("firewall.sku", "%q is not one of %s, %s, %s", f.SKU, FirewallBasic, FirewallStandard, FirewallPremium)
 	}
 	checkZones(p, "firewall.availabilityZones", f.AvailabilityZones)
 	if !slices.Contains([]string{"Alert", "Deny", "Off"}, f.ThreatIntelMode) {
 		p.add("firewall.threatIntelMode", "%q is not one of Alert, Deny, Off", f.ThreatIntelMode)
 	}
-	if f.SKU == firewall.SKUBasic && f.ThreatIntelMode != "Alert" {
+	if f.SKU == FirewallBasic && f.ThreatIntelMode != "Alert" {
 		p.add("firewall.threatIntelMode", "the Basic SKU supports Alert only")
 	}
 	names := map[string]bool{}
@@ -350,7 +349,7 @@ func (s *Settings) validateFirewall(p *problems) {
 		if len(r.DestinationAddresses)+len(r.DestinationFqdns) == 0 {
 			p.add(key, "needs destinationAddresses or destinationFqdns")
 		}
-		if len(r.DestinationFqdns) > 0 && f.SKU == firewall.SKUBasic {
+		if len(r.DestinationFqdns) > 0 && f.SKU == FirewallBasic {
 			p.add(key+".destinationFqdns", "FQDNs in network rules need the DNS proxy, which the Basic SKU lacks")
 		}
 		allPorts := len(r.DestinationPorts) == 0

@@ -14,7 +14,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/hubspoke/private-aks/internal/azureid"
-	"github.com/hubspoke/private-aks/monitoring"
+	"github.com/hubspoke/private-aks/internal/diagnostics"
 )
 
 // ClusterArgs configures the private cluster. Every field is required unless its comment says otherwise.
@@ -267,8 +267,8 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 	if err != nil {
 		return nil, err
 	}
-	if _, err := monitoring.Diagnostics(ctx, name+"-diagnostics", cluster.ID().ToStringOutput(), args.WorkspaceID,
-		monitoring.Logs{Categories: controlPlaneLogs}, parent); err != nil {
+	if _, err := diagnostics.New(ctx, name+"-diagnostics", cluster.ID().ToStringOutput(), args.WorkspaceID,
+		diagnostics.Logs{Categories: controlPlaneLogs}, parent); err != nil {
 		return nil, err
 	}
 

@@ -3,7 +3,6 @@ package stack
 import (
 	"fmt"
 	"net/netip"
-	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/hubspoke/private-aks/firewall"
 	"github.com/hubspoke/private-aks/hub"
 	"github.com/hubspoke/private-aks/monitoring"
+	"github.com/hubspoke/private-aks/peering"
 	"github.com/hubspoke/private-aks/settings"
 	"github.com/hubspoke/private-aks/spoke"
 )
@@ -40,7 +40,7 @@ func hubArgs(cfg *settings.Settings, ops *monitoring.Monitoring) hub.Args {
 		BastionSubnet:            bastionSubnet(cfg),
 		GatewaySubnet:            optionalPrefix(cfg.Hub.GatewaySubnet),
 		RouteTableName:           cfg.Name("rt", "egress"),
-		DNS:                      hubDNS(cfg),
+		DNS:                      hubDNS(dnsPlan(cfg)),
 		NSGNames: hub.NSGNames{
 			JumpBox: cfg.Name("nsg", "jumpbox"), Bastion: cfg.Name("nsg", "bastion"), Forwarders: cfg.Name("nsg", "dns"),
 			ResolverInbound: cfg.Name("nsg", "dns-inbound"), ResolverOutbound: cfg.Name("nsg", "dns-outbound"),
@@ -91,10 +91,10 @@ func firewallArgs(cfg *settings.Settings, ops *monitoring.Monitoring, h *hub.Hub
 		RouteTableName:         h.RouteTableName,
 		AksSubnet:              cfg.Spoke.AksSubnet.String(),
 		JumpBoxSubnet:          cfg.Hub.JumpBoxSubnet.String(),
-		DNSForwarderSubnet:     hubDNS(cfg).ForwarderSubnet,
-		OnPremDNSServers:       onPremServerIPs(cfg),
-		ExtraNetworkRules:      cfg.Firewall.ExtraNetworkRules,
-		ExtraApplicationRules:  cfg.Firewall.ExtraApplicationRules,
+		DNSForwarderSubnet:     hubDNS(dnsPlan(cfg)).ForwarderSubnet,
+		OnPremDNSServers:       dnsPlan(cfg).OnPremServerIPs(),
+		ExtraNetworkRules:      extraNetworkRules(cfg.Firewall.ExtraNetworkRules),
+		ExtraApplicationRules:  extraApplicationRules(cfg.Firewall.ExtraApplicationRules),
 		ThreatIntelMode:        cfg.Firewall.ThreatIntelMode,
 		Defender:               cfg.Cluster.Defender,
 		WorkspaceID:            ops.WorkspaceID,
@@ -112,7 +112,7 @@ func spokeArgs(cfg *settings.Settings, ops *monitoring.Monitoring, h *hub.Hub) s
 		AksSubnet:         cfg.Spoke.AksSubnet.String(),
 		PodCIDR:           overlayPodCIDR(cfg),
 		RouteTableID:      h.RouteTableID,
-		DNSServers:        cfg.DNS.ServerIPs(),
+		DNSServers:        dnsPlan(cfg).ServerIPs(),
 		NSGName:           cfg.Name("nsg", "aks"),
 		WorkspaceID:       ops.WorkspaceID,
 		Protect:           cfg.Protect,
@@ -120,12 +120,19 @@ func spokeArgs(cfg *settings.Settings, ops *monitoring.Monitoring, h *hub.Hub) s
 	}
 }
 
-func clusterArgs(cfg *settings.Settings, ops *monitoring.Monitoring, h *hub.Hub, fw *firewall.Firewall, s *spoke.Spoke,
-	peerings []pulumi.Resource) spoke.ClusterArgs {
+func peeringArgs(cfg *settings.Settings, h *hub.Hub, s *spoke.Spoke) peering.Args {
+	return peering.Args{
+		Hub:           peering.VNet{Name: h.VNetName, ResourceGroupName: h.ResourceGroupName, ID: h.VNetID},
+		Spoke:         peering.VNet{Name: s.VNetName, ResourceGroupName: s.ResourceGroupName, ID: s.VNetID},
+		HubHasGateway: cfg.Hub.HasGateway,
+	}
+}
+
+func clusterArgs(cfg *settings.Settings, p *Platform) spoke.ClusterArgs {
 	c := cfg.Cluster
 	return spoke.ClusterArgs{
 		Location:             cfg.Location,
-		ResourceGroupName:    s.ResourceGroupName,
+		ResourceGroupName:    p.Spoke.ResourceGroupName,
 		ClusterName:          cfg.Name("aks"),
 		IdentityName:         cfg.Name("id", "aks"),
 		KubernetesVersion:    c.KubernetesVersion,
@@ -137,43 +144,44 @@ func clusterArgs(cfg *settings.Settings, ops *monitoring.Monitoring, h *hub.Hub,
 		UpgradeChannel:       c.UpgradeChannel,
 		NodeOSUpgradeChannel: c.NodeOSUpgradeChannel,
 		Defender:             c.Defender,
-		WorkspaceID:          ops.WorkspaceID,
+		WorkspaceID:          p.WorkspaceID,
 		Zones:                c.AvailabilityZones,
 		PodCIDR:              overlayPodCIDR(cfg),
 		ServiceCIDR:          c.ServiceCIDR.String(),
 		DNSServiceIP:         c.DNSServiceIP.String(),
 		AdminGroupObjectIDs:  c.AdminGroupObjectIDs,
-		VNetID:               s.VNetID,
-		SubnetID:             s.AksSubnetID,
-		RouteTableID:         h.RouteTableID,
-		DefaultRoute:         fw.DefaultRoute,
-		FirewallRuleGroups:   fw.RuleGroups,
-		Peerings:             peerings,
+		VNetID:               p.Spoke.VNetID,
+		SubnetID:             p.AksSubnetID,
+		RouteTableID:         p.RouteTableID,
+		DefaultRoute:         p.DefaultRoute,
+		FirewallRuleGroups:   p.FirewallRuleGroups,
+		Peerings:             p.Peerings,
+		DNSReady:             p.DNSReady,
 		Protect:              cfg.Protect,
 		Tags:                 cfg.ResourceTags(),
 	}
 }
 
-func hubLink(cfg *settings.Settings, h *hub.Hub) dns.Link {
-	return dns.Link{Name: cfg.Name("vnetlink", "hub"), VNetID: h.VNetID}
+func hubLink(cfg *settings.Settings, p *Platform) dns.Link {
+	return dns.Link{Name: cfg.Name("vnetlink", "hub"), VNetID: p.Hub.VNetID}
 }
 
-func customZoneArgs(cfg *settings.Settings, h *hub.Hub, s *spoke.Spoke) dns.Args {
+func customZoneArgs(cfg *settings.Settings, p *Platform) dns.Args {
 	return dns.Args{
 		CreateZone:        true,
 		ZoneName:          pulumi.String(dns.ClusterZoneName(cfg.Location)),
-		ResourceGroupName: h.ResourceGroupName,
-		Links:             []dns.Link{hubLink(cfg, h), {Name: cfg.Name("vnetlink", "spoke"), VNetID: s.VNetID}},
+		ResourceGroupName: p.Hub.ResourceGroupName,
+		Links:             []dns.Link{hubLink(cfg, p), {Name: cfg.Name("vnetlink", "spoke"), VNetID: p.Spoke.VNetID}},
 		Protect:           cfg.Protect,
 		Tags:              cfg.ResourceTags(),
 	}
 }
 
-func systemZoneArgs(cfg *settings.Settings, h *hub.Hub, c *spoke.Cluster) dns.Args {
+func systemZoneArgs(cfg *settings.Settings, p *Platform, c *spoke.Cluster) dns.Args {
 	return dns.Args{
 		ZoneName:          dns.ZoneOfFQDN(c.PrivateFQDN),
 		ResourceGroupName: c.NodeResourceGroup,
-		Links:             []dns.Link{hubLink(cfg, h)},
+		Links:             []dns.Link{hubLink(cfg, p)},
 		Tags:              cfg.ResourceTags(),
 	}
 }
@@ -186,77 +194,77 @@ func bastionSubnet(cfg *settings.Settings) string {
 	return cfg.Hub.BastionSubnet.String()
 }
 
-// hubDNS places the resolvers of the configured DNS mode in the hub.
-func hubDNS(cfg *settings.Settings) hub.DNSArgs {
-	d := hub.DNSArgs{Servers: cfg.DNS.ServerIPs()}
-	if cfg.DNS.Resolver != settings.ResolverAzure {
-		for _, p := range dnsClients(cfg) {
-			d.Clients = append(d.Clients, p.String())
-		}
+// dnsPlan is the config's DNS mode, planned by the dns package.
+func dnsPlan(cfg *settings.Settings) dns.Plan {
+	plan := dns.Plan{
+		Mode:            cfg.DNS.Resolver,
+		Location:        cfg.Location,
+		ForwarderSubnet: cfg.DNS.ForwarderSubnet,
+		InboundSubnet:   cfg.DNS.ResolverInboundSubnet,
+		OutboundSubnet:  cfg.DNS.ResolverOutboundSubnet,
+		VNets:           []netip.Prefix{cfg.Hub.AddressSpace, cfg.Spoke.AddressSpace},
+		OnPremRanges:    cfg.DNS.OnPremRanges,
 	}
-	switch cfg.DNS.Resolver {
-	case settings.ResolverForwarder:
-		d.ForwarderSubnet = cfg.DNS.ForwarderSubnet.String()
-	case settings.ResolverPrivate:
-		d.ResolverInboundSubnet = cfg.DNS.ResolverInboundSubnet.String()
-		d.ResolverOutboundSubnet = cfg.DNS.ResolverOutboundSubnet.String()
+	for _, d := range cfg.DNS.OnPremDomains {
+		plan.OnPrem = append(plan.OnPrem, dns.ForwardedDomain{Domain: d.Domain, Servers: dns.OnPremServers(d.Servers)})
+	}
+	return plan
+}
+
+// hubDNS places the resolvers of the DNS plan in the hub.
+func hubDNS(plan dns.Plan) hub.DNSArgs {
+	d := hub.DNSArgs{Servers: plan.ServerIPs()}
+	for _, p := range plan.Clients() {
+		d.Clients = append(d.Clients, p.String())
+	}
+	switch plan.Mode {
+	case dns.ModeForwarder:
+		d.ForwarderSubnet = plan.ForwarderSubnet.String()
+	case dns.ModePrivateResolver:
+		d.ResolverInboundSubnet = plan.InboundSubnet.String()
+		d.ResolverOutboundSubnet = plan.OutboundSubnet.String()
 	}
 	return d
 }
 
-// dnsClients are the ranges allowed to query the hub's resolvers: both VNets and on-premises.
-func dnsClients(cfg *settings.Settings) []netip.Prefix {
-	return append([]netip.Prefix{cfg.Hub.AddressSpace, cfg.Spoke.AddressSpace}, cfg.DNS.OnPremRanges...)
-}
-
-// onPremServerIPs lists every on-premises DNS server once, in a stable order (forwarder mode).
-func onPremServerIPs(cfg *settings.Settings) []string {
-	if cfg.DNS.Resolver != settings.ResolverForwarder {
-		return nil
-	}
-	var ips []string
-	for _, d := range cfg.DNS.OnPremDomains {
-		for _, ip := range d.Servers {
-			ips = append(ips, ip.String())
-		}
-	}
-	slices.Sort(ips)
-	return slices.Compact(ips)
-}
-
 func resolverArgs(cfg *settings.Settings, h *hub.Hub, s *spoke.Spoke, peerings []pulumi.Resource) dns.ResolverArgs {
-	var onPrem []dns.ForwardedDomain
-	for _, d := range cfg.DNS.OnPremDomains {
-		onPrem = append(onPrem, dns.ForwardedDomain{Domain: d.Domain, Servers: dns.OnPremServers(d.Servers)})
-	}
+	plan := dnsPlan(cfg)
 	args := dns.ResolverArgs{
 		Location:          cfg.Location,
 		ResourceGroupName: h.ResourceGroupName,
-		Name:              fmt.Sprintf("%s-%s-dns", cfg.NamePrefix, cfg.Environment),
-		ServerIPs:         cfg.DNS.ServerIPs(),
-		OnPrem:            onPrem,
+		OnPrem:            plan.OnPrem,
 		After:             peerings,
 		Tags:              cfg.ResourceTags(),
 	}
-	if cfg.DNS.Resolver == settings.ResolverForwarder {
-		args.Kind = dns.KindForwarder
-		args.SubnetID = h.ForwarderSubnetID
-		args.VMSize = cfg.DNS.ForwarderSize
-		args.AdminUsername = cfg.JumpBox.AdminUsername
-		args.SSHPublicKey = cfg.JumpBox.SSHPublicKey
-		args.NamedConf = dns.BindConfig(dns.BindArgs{
-			ClusterZone: dns.ClusterZoneName(cfg.Location),
-			AzureDNS:    dns.AzureDNS,
-			OnPrem:      onPrem,
-			Clients:     dnsClients(cfg),
-		})
-		return args
+	servers := plan.ServerIPs()
+	switch plan.Mode {
+	case dns.ModeForwarder:
+		f := &dns.ForwarderArgs{
+			SubnetID:            h.ForwarderSubnetID,
+			AvailabilitySetName: cfg.Name("avail", "dns"),
+			VMSize:              cfg.DNS.ForwarderSize,
+			AdminUsername:       cfg.JumpBox.AdminUsername,
+			SSHPublicKey:        cfg.JumpBox.SSHPublicKey,
+			NamedConf:           plan.NamedConf(),
+		}
+		for i, ip := range servers {
+			n := fmt.Sprint(i + 1)
+			f.VMs = append(f.VMs, dns.ForwarderVM{VMName: cfg.Name("vm", "dns", n), NICName: cfg.Name("nic", "dns", n), IP: ip})
+		}
+		args.Forwarders = f
+	case dns.ModePrivateResolver:
+		args.PrivateResolver = &dns.PrivateResolverArgs{
+			HubVNetID:        h.VNetID,
+			InboundSubnetID:  h.ResolverInboundSubnetID,
+			OutboundSubnetID: h.ResolverOutboundSubnetID,
+			InboundIP:        servers[0],
+			ResolverName:     cfg.Name("dnspr", "dns"),
+			InboundName:      cfg.Name("in", "dns"),
+			OutboundName:     cfg.Name("out", "dns"),
+			RulesetName:      cfg.Name("dnsfrs", "dns"),
+			RulesetVNets:     map[string]pulumi.StringInput{"hub": h.VNetID, "spoke": s.VNetID},
+		}
 	}
-	args.Kind = dns.KindPrivateResolver
-	args.HubVNetID = h.VNetID
-	args.InboundSubnetID = h.ResolverInboundSubnetID
-	args.OutboundSubnetID = h.ResolverOutboundSubnetID
-	args.RulesetVNets = map[string]pulumi.StringInput{"hub": h.VNetID, "spoke": s.VNetID}
 	return args
 }
 
@@ -275,4 +283,22 @@ func overlayPodCIDR(cfg *settings.Settings) string {
 		return ""
 	}
 	return cfg.Cluster.PodCIDR.String()
+}
+
+// extraNetworkRules and extraApplicationRules turn the config's rules into the firewall's: the
+// same fields, without the config's JSON schema.
+func extraNetworkRules(rules []settings.NetworkRule) []firewall.NetworkRule {
+	out := make([]firewall.NetworkRule, len(rules))
+	for i, r := range rules {
+		out[i] = firewall.NetworkRule(r)
+	}
+	return out
+}
+
+func extraApplicationRules(rules []settings.ApplicationRule) []firewall.ApplicationRule {
+	out := make([]firewall.ApplicationRule, len(rules))
+	for i, r := range rules {
+		out[i] = firewall.ApplicationRule(r)
+	}
+	return out
 }

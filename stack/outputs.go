@@ -7,15 +7,46 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/hubspoke/private-aks/dns"
-	"github.com/hubspoke/private-aks/firewall"
-	"github.com/hubspoke/private-aks/hub"
 	"github.com/hubspoke/private-aks/settings"
-	"github.com/hubspoke/private-aks/spoke"
 )
+
+// exportOutputs exports what a platform team reads after `pulumi up`: names, IDs, IPs and the
+// commands to reach and check the cluster.
+func exportOutputs(ctx *pulumi.Context, cfg *settings.Settings, p *Platform, w *Workload) {
+	c := w.Cluster
+	ctx.Export("hubResourceGroupName", p.Hub.ResourceGroupName)
+	ctx.Export("spokeResourceGroupName", p.Spoke.ResourceGroupName)
+	ctx.Export("hubVnetId", p.Hub.VNetID)
+	ctx.Export("spokeVnetId", p.Spoke.VNetID)
+	ctx.Export("firewallPublicIp", p.FirewallPublicIP)
+	ctx.Export("firewallPrivateIp", p.FirewallPrivateIP)
+	ctx.Export("clusterName", c.Name)
+	ctx.Export("clusterPrivateFqdn", c.PrivateFQDN)
+	ctx.Export("clusterAdmins", c.Admins)
+	ctx.Export("jumpBoxName", p.JumpBox.Name)
+	ctx.Export("jumpBoxPrivateIp", p.JumpBox.PrivateIP)
+	ctx.Export("privateDnsZoneName", w.Zone.ZoneName)
+	// Run on the jump box (after `az login`): Entra ID credentials through kubelogin, then kubectl.
+	ctx.Export("clusterAccessFromJumpBox", pulumi.Sprintf(
+		"az aks get-credentials --resource-group %s --name %s --overwrite-existing && kubelogin convert-kubeconfig -l azurecli && kubectl get nodes",
+		p.Spoke.ResourceGroupName, c.Name))
+	if cfg.Hub.Bastion {
+		// Run from a workstation: SSH to the jump box through Bastion, or a local tunnel to it.
+		ctx.Export("jumpBoxSsh", pulumi.Sprintf("az network bastion ssh --resource-group %s --name %s --target-resource-id %s --auth-type ssh-key --username %s --ssh-key ~/.ssh/id_ed25519",
+			p.Hub.ResourceGroupName, p.BastionName, p.JumpBox.ID, p.JumpBox.AdminUsername))
+		ctx.Export("jumpBoxTunnel", pulumi.Sprintf("az network bastion tunnel --resource-group %s --name %s --target-resource-id %s --resource-port 22 --port 2222",
+			p.Hub.ResourceGroupName, p.BastionName, p.JumpBox.ID))
+	}
+	// Run from a workstation: the jump box resolves the API server's FQDN to a private IP in the spoke.
+	ctx.Export("verifyDnsFromJumpBox", pulumi.Sprintf(
+		"az vm run-command invoke --resource-group %s --name %s --command-id RunShellScript --scripts 'nslookup %s'",
+		p.Hub.ResourceGroupName, p.JumpBox.Name, c.PrivateFQDN))
+	exportDNSOutputs(ctx, cfg)
+}
 
 // exportDNSOutputs tells an on-premises DNS admin what to add, when the hub has resolvers.
 func exportDNSOutputs(ctx *pulumi.Context, cfg *settings.Settings) {
-	servers := cfg.DNS.ServerIPs()
+	servers := dnsPlan(cfg).ServerIPs()
 	if len(servers) == 0 {
 		return
 	}
@@ -23,35 +54,4 @@ func exportDNSOutputs(ctx *pulumi.Context, cfg *settings.Settings) {
 	ctx.Export("onPremConditionalForwarder", pulumi.String(fmt.Sprintf(
 		"On the on-premises DNS servers, add a conditional forwarder for %s to %s",
 		dns.ClusterZoneName(cfg.Location), strings.Join(servers, ", "))))
-}
-
-func exportOutputs(ctx *pulumi.Context, h *hub.Hub, a *hub.Access, fw *firewall.Firewall, s *spoke.Spoke, c *spoke.Cluster, z *dns.Zone) {
-	ctx.Export("hubResourceGroupName", h.ResourceGroupName)
-	ctx.Export("spokeResourceGroupName", s.ResourceGroupName)
-	ctx.Export("hubVnetId", h.VNetID)
-	ctx.Export("spokeVnetId", s.VNetID)
-	ctx.Export("firewallPublicIp", fw.PublicIP)
-	ctx.Export("firewallPrivateIp", fw.PrivateIP)
-	ctx.Export("clusterName", c.Name)
-	ctx.Export("clusterPrivateFqdn", c.PrivateFQDN)
-	ctx.Export("clusterAdmins", c.Admins)
-	ctx.Export("jumpBoxName", a.JumpBoxName)
-	ctx.Export("jumpBoxPrivateIp", a.JumpBoxPrivateIP)
-	ctx.Export("privateDnsZoneName", z.ZoneName)
-	// Run on the jump box (after `az login`): Entra ID credentials through kubelogin, then kubectl.
-	ctx.Export("clusterAccessFromJumpBox", pulumi.Sprintf(
-		"az aks get-credentials --resource-group %s --name %s --overwrite-existing && kubelogin convert-kubeconfig -l azurecli && kubectl get nodes",
-		s.ResourceGroupName, c.Name))
-	if a.Bastion != nil {
-		// Run from a workstation: SSH to the jump box through Bastion, or a local tunnel to it.
-		ssh := pulumi.Sprintf("az network bastion ssh --resource-group %s --name %s --target-resource-id %s --auth-type ssh-key --username %s --ssh-key ~/.ssh/id_ed25519",
-			h.ResourceGroupName, a.Bastion.Name, a.JumpBox.ID(), a.JumpBoxAdmin)
-		ctx.Export("jumpBoxSsh", ssh)
-		ctx.Export("jumpBoxTunnel", pulumi.Sprintf("az network bastion tunnel --resource-group %s --name %s --target-resource-id %s --resource-port 22 --port 2222",
-			h.ResourceGroupName, a.Bastion.Name, a.JumpBox.ID()))
-	}
-	// Run from a workstation: the jump box resolves the API server's FQDN to a private IP in the spoke.
-	ctx.Export("verifyDnsFromJumpBox", pulumi.Sprintf(
-		"az vm run-command invoke --resource-group %s --name %s --command-id RunShellScript --scripts 'nslookup %s'",
-		h.ResourceGroupName, a.JumpBoxName, c.PrivateFQDN))
 }

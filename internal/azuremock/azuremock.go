@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/hubspoke/private-aks/internal/azurerules"
+	"github.com/hubspoke/private-aks/internal/azuretype"
 )
 
 // Placeholders for what Azure computes.
@@ -30,41 +31,6 @@ const (
 	ClientConfigFunction = "azure-native:authorization:getClientConfig"
 )
 
-// AzureNameInput is the input that carries each resource type's Azure name.
-var AzureNameInput = map[string]string{
-	"azure-native:resources:ResourceGroup":                          "resourceGroupName",
-	"azure-native:network:VirtualNetwork":                           "virtualNetworkName",
-	"azure-native:network:RouteTable":                               "routeTableName",
-	"azure-native:network:Route":                                    "routeName",
-	"azure-native:network:PublicIPAddress":                          "publicIpAddressName",
-	"azure-native:network:FirewallPolicy":                           "firewallPolicyName",
-	"azure-native:network:FirewallPolicyRuleCollectionGroup":        "ruleCollectionGroupName",
-	"azure-native:network:AzureFirewall":                            "azureFirewallName",
-	"azure-native:network:NetworkInterface":                         "networkInterfaceName",
-	"azure-native:network:VirtualNetworkPeering":                    "virtualNetworkPeeringName",
-	"azure-native:network:PrivateZone":                              "privateZoneName",
-	"azure-native:network:VirtualNetworkLink":                       "virtualNetworkLinkName",
-	"azure-native:compute:VirtualMachine":                           "vmName",
-	"azure-native:managedidentity:UserAssignedIdentity":             "resourceName",
-	"azure-native:authorization:RoleAssignment":                     "roleAssignmentName",
-	"azure-native:containerservice/v20241001:ManagedCluster":        "resourceName",
-	"azure-native:network:NetworkSecurityGroup":                     "networkSecurityGroupName",
-	"azure-native:compute:AvailabilitySet":                          "availabilitySetName",
-	"azure-native:compute:VirtualMachineRunCommandByVirtualMachine": "runCommandName",
-	"azure-native:network:DnsResolver":                              "dnsResolverName",
-	"azure-native:network:InboundEndpoint":                          "inboundEndpointName",
-	"azure-native:network:OutboundEndpoint":                         "outboundEndpointName",
-	"azure-native:network:DnsForwardingRuleset":                     "dnsForwardingRulesetName",
-	"azure-native:network:ForwardingRule":                           "forwardingRuleName",
-	"azure-native:network:PrivateResolverVirtualNetworkLink":        "virtualNetworkLinkName",
-	"azure-native:operationalinsights:Workspace":                    "workspaceName",
-	"azure-native:insights:DiagnosticSetting":                       "name",
-	"azure-native:network:BastionHost":                              "bastionHostName",
-	"azure-native:containerservice/v20241001:AgentPool":             "agentPoolName",
-	"azure-native:insights:DataCollectionRule":                      "dataCollectionRuleName",
-	"azure-native:insights:DataCollectionRuleAssociation":           "associationName",
-}
-
 // Placeholders lists, for people reading an offline run, which values are placeholders.
 var Placeholders = []string{
 	"resource IDs: /subscriptions/" + SubscriptionID + "/resourceGroups/<group>/providers/mock/<type>/<name>",
@@ -77,7 +43,8 @@ var Placeholders = []string{
 
 // Create returns the ID and the outputs Azure would give a new resource of a type with these inputs.
 func Create(typ string, inputs resource.PropertyMap) (string, resource.PropertyMap, error) {
-	nameKey, ok := AzureNameInput[typ]
+	info, ok := azuretype.Table[typ]
+	nameKey := info.NameInput
 	if !ok {
 		return "", nil, fmt.Errorf("azure mock: no Azure name input known for %s", typ)
 	}
@@ -96,7 +63,7 @@ func Create(typ string, inputs resource.PropertyMap) (string, resource.PropertyM
 
 // refuse answers as Azure does to inputs it rejects although the SDK's types allow them.
 func refuse(typ string, inputs resource.PropertyMap) error {
-	if typ == "azure-native:network:NetworkSecurityGroup" {
+	if typ == azuretype.NSG {
 		for _, rule := range inputs["securityRules"].ArrayValue() {
 			if err := azurerules.SecurityRule(rule.ObjectValue().Mappable()); err != nil {
 				return err
@@ -116,7 +83,7 @@ func ClientConfig() resource.PropertyMap {
 
 // armID builds an Azure-like resource ID: distinct, stable and readable in failures.
 func armID(typ string, inputs resource.PropertyMap, name string) string {
-	if typ == "azure-native:resources:ResourceGroup" {
+	if typ == azuretype.ResourceGroup {
 		return fmt.Sprintf("/subscriptions/%s/resourceGroups/%s", SubscriptionID, name)
 	}
 	if scope := inputs["resourceUri"]; scope.IsString() {
@@ -140,22 +107,22 @@ func withFirstPrivateIP(configs resource.PropertyValue, ip string) resource.Prop
 
 func fillComputed(typ string, inputs, state resource.PropertyMap) {
 	switch typ {
-	case "azure-native:network:AzureFirewall":
+	case azuretype.Firewall:
 		state["ipConfigurations"] = withFirstPrivateIP(inputs["ipConfigurations"], FirewallPrivateIP)
-	case "azure-native:network:NetworkInterface":
+	case azuretype.NIC:
 		// A static address is kept, as Azure does; a dynamic one gets the placeholder.
 		if first := inputs["ipConfigurations"].ArrayValue()[0].ObjectValue(); first["privateIPAllocationMethod"].StringValue() != "Static" {
 			state["ipConfigurations"] = withFirstPrivateIP(inputs["ipConfigurations"], JumpBoxPrivateIP)
 		}
-	case "azure-native:network:PublicIPAddress":
+	case azuretype.PublicIP:
 		// One distinct address per name, so that the firewall's and Bastion's cannot be mixed up.
 		h := sha256.Sum256([]byte(inputs["publicIpAddressName"].StringValue()))
 		state["ipAddress"] = resource.NewStringProperty(fmt.Sprintf("20.%d.%d.%d", h[0], h[1], 1+h[2]%254))
-	case "azure-native:managedidentity:UserAssignedIdentity":
+	case azuretype.Identity:
 		name := inputs["resourceName"].StringValue()
 		state["principalId"] = resource.NewStringProperty(uuid.NewSHA1(uuid.NameSpaceOID, []byte("principal:"+name)).String())
 		state["clientId"] = resource.NewStringProperty(uuid.NewSHA1(uuid.NameSpaceOID, []byte("client:"+name)).String())
-	case "azure-native:containerservice/v20241001:ManagedCluster":
+	case azuretype.ManagedCluster:
 		location := inputs["location"].StringValue()
 		zone := fmt.Sprintf("%s.privatelink.%s.azmk8s.io", ZoneGUID, location)
 		if z := inputs["apiServerAccessProfile"].ObjectValue()["privateDNSZone"]; z.IsString() && z.StringValue() != "system" {

@@ -9,7 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/hubspoke/private-aks/internal/azurerules"
-	"github.com/hubspoke/private-aks/monitoring"
+	"github.com/hubspoke/private-aks/internal/diagnostics"
 )
 
 // Rule allows one kind of traffic.
@@ -106,6 +106,6 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err != nil {
 		return nil, err
 	}
-	_, err = monitoring.Diagnostics(ctx, name+"-diagnostics", group.ID().ToStringOutput(), args.WorkspaceID, monitoring.Logs{}, opts...)
+	_, err = diagnostics.New(ctx, name+"-diagnostics", group.ID().ToStringOutput(), args.WorkspaceID, diagnostics.Logs{}, opts...)
 	return group, err
 }

@@ -1,0 +1,99 @@
+// Package azuretype is the one table of the Azure resource types the program creates: each type's
+// token, the input that carries its Azure name, whether Azure lets it carry tags, and how long
+// Azure takes to create one. The offline Azure, the deploy-time model and the tests all read it,
+// so a new type is added here once.
+package azuretype
+
+import "time"
+
+// Type tokens, as the SDK registers them.
+const (
+	ResourceGroup          = "azure-native:resources:ResourceGroup"
+	VNet                   = "azure-native:network:VirtualNetwork"
+	RouteTable             = "azure-native:network:RouteTable"
+	Route                  = "azure-native:network:Route"
+	PublicIP               = "azure-native:network:PublicIPAddress"
+	FirewallPolicy         = "azure-native:network:FirewallPolicy"
+	RuleCollectionGroup    = "azure-native:network:FirewallPolicyRuleCollectionGroup"
+	Firewall               = "azure-native:network:AzureFirewall"
+	NIC                    = "azure-native:network:NetworkInterface"
+	Peering                = "azure-native:network:VirtualNetworkPeering"
+	PrivateZone            = "azure-native:network:PrivateZone"
+	VNetLink               = "azure-native:network:VirtualNetworkLink"
+	NSG                    = "azure-native:network:NetworkSecurityGroup"
+	Bastion                = "azure-native:network:BastionHost"
+	DNSResolver            = "azure-native:network:DnsResolver"
+	InboundEndpoint        = "azure-native:network:InboundEndpoint"
+	OutboundEndpoint       = "azure-native:network:OutboundEndpoint"
+	ForwardingRuleset      = "azure-native:network:DnsForwardingRuleset"
+	ForwardingRule         = "azure-native:network:ForwardingRule"
+	RulesetLink            = "azure-native:network:PrivateResolverVirtualNetworkLink"
+	VM                     = "azure-native:compute:VirtualMachine"
+	AvailabilitySet        = "azure-native:compute:AvailabilitySet"
+	RunCommand             = "azure-native:compute:VirtualMachineRunCommandByVirtualMachine"
+	Identity               = "azure-native:managedidentity:UserAssignedIdentity"
+	RoleAssignment         = "azure-native:authorization:RoleAssignment"
+	ManagedCluster         = "azure-native:containerservice/v20241001:ManagedCluster"
+	AgentPool              = "azure-native:containerservice/v20241001:AgentPool"
+	Workspace              = "azure-native:operationalinsights:Workspace"
+	DiagnosticSetting      = "azure-native:insights:DiagnosticSetting"
+	DataCollectionRule     = "azure-native:insights:DataCollectionRule"
+	DataCollectionRuleLink = "azure-native:insights:DataCollectionRuleAssociation"
+	Provider               = "pulumi:providers:azure-native"
+)
+
+// Info is what the program knows of one type.
+type Info struct {
+	// NameInput is the input that carries the resource's Azure name (the mock fills the `name`
+	// output from it).
+	NameInput string
+	// Taggable says whether Azure lets the type carry tags.
+	Taggable bool
+	// Provisioning is how long Azure takes to create one; Basis says where the figure comes from.
+	Provisioning time.Duration
+	Basis        string
+}
+
+// estimate marks a provisioning time as an estimate: Microsoft publishes no per-resource creation
+// times for these types; the figures come from what deployments commonly report and set the
+// shape of the critical path, not a promise of wall time.
+const estimate = "estimate"
+
+// Table has every type the program creates.
+var Table = map[string]Info{
+	ResourceGroup:  {"resourceGroupName", true, 5 * time.Second, estimate},
+	VNet:           {"virtualNetworkName", true, 15 * time.Second, estimate},
+	RouteTable:     {"routeTableName", true, 10 * time.Second, estimate},
+	Route:          {"routeName", false, 10 * time.Second, estimate},
+	PublicIP:       {"publicIpAddressName", true, 10 * time.Second, estimate},
+	FirewallPolicy: {"firewallPolicyName", true, 30 * time.Second, estimate},
+	// "config changes might take five minutes" once a firewall uses the policy
+	// (techresolve.blog, 2026-03-07, "Best way to handle Azure firewall config changes"); before the
+	// firewall exists a group lands faster: estimate.
+	RuleCollectionGroup: {"ruleCollectionGroupName", false, 60 * time.Second, "estimate; 5 min once attached (techresolve.blog 2026-03-07)"},
+	Firewall:            {"azureFirewallName", true, 8 * time.Minute, estimate},
+	NIC:                 {"networkInterfaceName", true, 10 * time.Second, estimate},
+	Peering:             {"virtualNetworkPeeringName", false, 15 * time.Second, estimate},
+	PrivateZone:         {"privateZoneName", true, 30 * time.Second, estimate},
+	VNetLink:            {"virtualNetworkLinkName", true, 45 * time.Second, estimate},
+	NSG:                 {"networkSecurityGroupName", true, 10 * time.Second, estimate},
+	Bastion:             {"bastionHostName", true, 8 * time.Minute, estimate},
+	DNSResolver:         {"dnsResolverName", true, 1 * time.Minute, estimate},
+	InboundEndpoint:     {"inboundEndpointName", true, 2 * time.Minute, estimate},
+	OutboundEndpoint:    {"outboundEndpointName", true, 2 * time.Minute, estimate},
+	ForwardingRuleset:   {"dnsForwardingRulesetName", true, 30 * time.Second, estimate},
+	ForwardingRule:      {"forwardingRuleName", false, 10 * time.Second, estimate},
+	RulesetLink:         {"virtualNetworkLinkName", false, 30 * time.Second, estimate},
+	VM:                  {"vmName", true, 2 * time.Minute, estimate},
+	AvailabilitySet:     {"availabilitySetName", true, 5 * time.Second, estimate},
+	// The run command waits for cloud-init to install BIND once the firewall lets it: estimate.
+	RunCommand:             {"runCommandName", true, 3 * time.Minute, estimate},
+	Identity:               {"resourceName", true, 10 * time.Second, estimate},
+	RoleAssignment:         {"roleAssignmentName", false, 10 * time.Second, estimate},
+	ManagedCluster:         {"resourceName", true, 10 * time.Minute, estimate},
+	AgentPool:              {"agentPoolName", true, 4 * time.Minute, estimate},
+	Workspace:              {"workspaceName", true, 1 * time.Minute, estimate},
+	DiagnosticSetting:      {"name", false, 10 * time.Second, estimate},
+	DataCollectionRule:     {"dataCollectionRuleName", true, 10 * time.Second, estimate},
+	DataCollectionRuleLink: {"associationName", false, 10 * time.Second, estimate},
+}

@@ -1,0 +1,43 @@
+package stack
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/hubspoke/private-aks/dns"
+	"github.com/hubspoke/private-aks/settings"
+	"github.com/hubspoke/private-aks/spoke"
+)
+
+// Workload is what the workload's part of the stack built: the cluster and its private zone.
+type Workload struct {
+	Cluster *spoke.Cluster
+	Zone    *dns.Zone
+}
+
+// buildWorkload builds, from the platform's plain values, the API server's private zone and the
+// private cluster.
+func buildWorkload(ctx *pulumi.Context, cfg *settings.Settings, p *Platform, opts pulumi.ResourceOption) (*Workload, error) {
+	w := &Workload{}
+	args := clusterArgs(cfg, p)
+	// Custom mode: the zone exists, linked to hub and spoke, before AKS is handed its ID.
+	if cfg.DNS.ZoneMode == settings.ZoneCustom {
+		zone, err := dns.New(ctx, "dns", customZoneArgs(cfg, p), opts)
+		if err != nil {
+			return nil, err
+		}
+		w.Zone, args.PrivateDNSZoneID = zone, zone.ZoneID
+	}
+	cluster, err := spoke.NewCluster(ctx, "cluster", args, opts)
+	if err != nil {
+		return nil, err
+	}
+	w.Cluster = cluster
+	// System mode (the article's): AKS created the zone and linked the spoke; link the hub so
+	// the jump box resolves the API server.
+	if cfg.DNS.ZoneMode == settings.ZoneSystem {
+		if w.Zone, err = dns.New(ctx, "dns", systemZoneArgs(cfg, p, cluster), opts); err != nil {
+			return nil, err
+		}
+	}
+	return w, nil
+}
