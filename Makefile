@@ -32,7 +32,7 @@ endef
 preview-deps:
 	$(call apt-install,$(PREVIEW_DEPS))
 
-test-deps: bin/actionlint
+test-deps: pulumi bin/actionlint
 	$(call apt-install,$(TEST_DEPS))
 
 # actionlint checks the GitHub workflows; pinned, built from the Go module proxy.

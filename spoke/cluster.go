@@ -9,7 +9,6 @@ import (
 	// 2024-10-01 rather than the module's default 2023-04-01: it has the Cilium dataplane and the
 	// node OS upgrade channel, and picking it now avoids replacing the cluster to move later.
 	containerservice "github.com/pulumi/pulumi-azure-native-sdk/containerservice/v2/v20241001"
-	insights "github.com/pulumi/pulumi-azure-native-sdk/insights/v2"
 	managedidentity "github.com/pulumi/pulumi-azure-native-sdk/managedidentity/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -145,29 +144,8 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 		}
 	}
 
-	networkProfile := containerservice.ContainerServiceNetworkProfileArgs{
-		NetworkPlugin: pulumi.String(containerservice.NetworkPluginAzure),
-		// Egress leaves through the hub firewall; AKS checks the 0.0.0.0/0 route at creation.
-		OutboundType:    pulumi.String(containerservice.OutboundTypeUserDefinedRouting),
-		LoadBalancerSku: pulumi.String(containerservice.LoadBalancerSkuStandard),
-		// Set explicitly: the SDK defaults (10.0.0.0/16) would silently overlap a VNet.
-		ServiceCidr:  pulumi.String(args.ServiceCIDR),
-		DnsServiceIP: pulumi.String(args.DNSServiceIP),
-		// Without overlay, the Azure dataplane with Calico policies.
-		NetworkDataplane: pulumi.String(containerservice.NetworkDataplaneAzure),
-		NetworkPolicy:    pulumi.String(containerservice.NetworkPolicyCalico),
-	}
-	clusterOpts := []pulumi.ResourceOption{parent, pulumi.Protect(args.Protect)}
-	if args.PodCIDR != "" {
-		// Overlay keeps pod IPs out of the VNet, so the spoke stays small; Cilium is the
-		// dataplane Microsoft develops it with and enforces network policy in eBPF.
-		networkProfile.NetworkPluginMode = pulumi.String(containerservice.NetworkPluginModeOverlay)
-		networkProfile.PodCidr = pulumi.String(args.PodCIDR)
-		networkProfile.NetworkDataplane = pulumi.String(containerservice.NetworkDataplaneCilium)
-		networkProfile.NetworkPolicy = pulumi.String(containerservice.NetworkPolicyCilium)
-	} else {
-		clusterOpts = append(clusterOpts, pulumi.Transformations([]pulumi.ResourceTransformation{withoutPodCIDR}))
-	}
+	profile, profileOpts := networkProfile(args)
+	clusterOpts := append([]pulumi.ResourceOption{parent, pulumi.Protect(args.Protect)}, profileOpts...)
 
 	cluster, err := containerservice.NewManagedCluster(ctx, name, &containerservice.ManagedClusterArgs{
 		ResourceGroupName: args.ResourceGroupName,
@@ -206,27 +184,9 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 			UpgradeChannel:       pulumi.String(args.UpgradeChannel),
 			NodeOSUpgradeChannel: pulumi.String(args.NodeOSUpgradeChannel),
 		},
-		NetworkProfile: networkProfile,
-		AgentPoolProfiles: containerservice.ManagedClusterAgentPoolProfileArray{containerservice.ManagedClusterAgentPoolProfileArgs{
-			Name:              pulumi.String("system"),
-			Mode:              pulumi.String(containerservice.AgentPoolModeSystem),
-			Type:              pulumi.String(containerservice.AgentPoolTypeVirtualMachineScaleSets),
-			OsType:            pulumi.String(containerservice.OSTypeLinux),
-			OsSKU:             pulumi.String(containerservice.OSSKUUbuntu),
-			VmSize:            pulumi.String(args.NodeSize),
-			Count:             pulumi.Int(args.NodeCount),
-			EnableAutoScaling: pulumi.Bool(true),
-			MinCount:          pulumi.Int(args.NodeCount),
-			MaxCount:          pulumi.Int(args.NodeMaxCount),
-			// Only system add-ons run here; workloads go to the user pool.
-			NodeTaints:          pulumi.StringArray{pulumi.String("CriticalAddonsOnly=true:NoSchedule")},
-			MaxPods:             pulumi.Int(args.MaxPods),
-			OrchestratorVersion: pulumi.String(args.KubernetesVersion),
-			AvailabilityZones:   pulumi.ToStringArray(args.Zones),
-			VnetSubnetID:        args.SubnetID,
-			EnableNodePublicIP:  pulumi.Bool(false),
-		}},
-		Tags: tags,
+		NetworkProfile:    profile,
+		AgentPoolProfiles: containerservice.ManagedClusterAgentPoolProfileArray{systemPool(args)},
+		Tags:              tags,
 	}, append(clusterOpts,
 		// AKS validates the subnet's 0.0.0.0/0 route to the firewall when the cluster is created.
 		pulumi.DependsOn([]pulumi.Resource{args.DefaultRoute}),
@@ -244,27 +204,7 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 	}
 
 	// A pool of its own resource: the cluster's inline pools cannot be changed in place.
-	_, err = containerservice.NewAgentPool(ctx, name+"-user-pool", &containerservice.AgentPoolArgs{
-		ResourceGroupName:   args.ResourceGroupName,
-		ResourceName:        cluster.Name,
-		AgentPoolName:       pulumi.String("user"),
-		Mode:                pulumi.String(containerservice.AgentPoolModeUser),
-		Type:                pulumi.String(containerservice.AgentPoolTypeVirtualMachineScaleSets),
-		OsType:              pulumi.String(containerservice.OSTypeLinux),
-		OsSKU:               pulumi.String(containerservice.OSSKUUbuntu),
-		VmSize:              pulumi.String(args.UserPool.NodeSize),
-		Count:               pulumi.Int(args.UserPool.MinCount),
-		EnableAutoScaling:   pulumi.Bool(true),
-		MinCount:            pulumi.Int(args.UserPool.MinCount),
-		MaxCount:            pulumi.Int(args.UserPool.MaxCount),
-		MaxPods:             pulumi.Int(args.MaxPods),
-		OrchestratorVersion: pulumi.String(args.KubernetesVersion),
-		AvailabilityZones:   pulumi.ToStringArray(args.Zones),
-		VnetSubnetID:        args.SubnetID,
-		EnableNodePublicIP:  pulumi.Bool(false),
-		Tags:                tags,
-	}, parent)
-	if err != nil {
+	if _, err = containerservice.NewAgentPool(ctx, name+"-user-pool", userPool(args, cluster.Name, tags), parent); err != nil {
 		return nil, err
 	}
 	if _, err := diagnostics.New(ctx, name+"-diagnostics", cluster.ID().ToStringOutput(), args.WorkspaceID,
@@ -306,78 +246,4 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 		"nodeResourceGroup": c.NodeResourceGroup,
 		"admins":            c.Admins,
 	})
-}
-
-// securityProfile turns on workload identity and the image cleaner (a weekly sweep of unused,
-// vulnerable images), and Defender when asked.
-func securityProfile(args ClusterArgs) containerservice.ManagedClusterSecurityProfileArgs {
-	profile := containerservice.ManagedClusterSecurityProfileArgs{
-		WorkloadIdentity: containerservice.ManagedClusterSecurityProfileWorkloadIdentityArgs{Enabled: pulumi.Bool(true)},
-		ImageCleaner:     containerservice.ManagedClusterSecurityProfileImageCleanerArgs{Enabled: pulumi.Bool(true), IntervalHours: pulumi.Int(168)},
-	}
-	if args.Defender {
-		profile.Defender = containerservice.ManagedClusterSecurityProfileDefenderArgs{
-			LogAnalyticsWorkspaceResourceId: args.WorkspaceID,
-			SecurityMonitoring:              containerservice.ManagedClusterSecurityProfileDefenderSecurityMonitoringArgs{Enabled: pulumi.Bool(true)},
-		}
-	}
-	return profile
-}
-
-// withoutPodCIDR drops the pod range the SDK's Defaults() fill in (10.244.0.0/16) when none is
-// given: with node-subnet CNI pods take subnet IPs, and a pod range is not to be sent.
-func withoutPodCIDR(args *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
-	cluster, ok := args.Props.(*containerservice.ManagedClusterArgs)
-	if !ok {
-		return nil
-	}
-	cluster.NetworkProfile = cluster.NetworkProfile.ToContainerServiceNetworkProfilePtrOutput().ApplyT(
-		func(p *containerservice.ContainerServiceNetworkProfile) *containerservice.ContainerServiceNetworkProfile {
-			if p == nil {
-				return nil
-			}
-			profile := *p
-			profile.PodCidr = nil
-			return &profile
-		}).(containerservice.ContainerServiceNetworkProfilePtrOutput)
-	return &pulumi.ResourceTransformationResult{Props: cluster, Opts: args.Opts}
-}
-
-// containerInsights creates what `az aks enable-addons --addons monitoring` creates client-side
-// and ARM does not: with useAADAuth the monitoring agent sends nothing without a data collection
-// rule streaming Container Insights to the workspace and its association with the cluster. Same
-// shape as azure-cli's (src/azure-cli/azure/cli/command_modules/acs/addonconfiguration.py,
-// ensure_container_insights_for_monitoring, API 2022-06-01, checked 2026-11-26): the rule is named
-// MSCI-<workspace region>-<cluster> (at most 64 characters), the association ContainerInsightsExtension.
-func containerInsights(ctx *pulumi.Context, name string, args ClusterArgs, clusterID pulumi.StringOutput, parent pulumi.ResourceOption) error {
-	ruleName := fmt.Sprintf("MSCI-%s-%s", args.Location, args.ClusterName)
-	streams := pulumi.ToStringArray([]string{"Microsoft-ContainerInsights-Group-Default"})
-	const destination = "la-workspace"
-	rule, err := insights.NewDataCollectionRule(ctx, name+"-insights-dcr", &insights.DataCollectionRuleArgs{
-		ResourceGroupName:      args.ResourceGroupName,
-		DataCollectionRuleName: pulumi.String(ruleName[:min(len(ruleName), 64)]),
-		Location:               pulumi.String(args.Location), // the workspace's region, which is the stack's
-		Kind:                   pulumi.String("Linux"),
-		DataSources: insights.DataCollectionRuleDataSourcesArgs{Extensions: insights.ExtensionDataSourceArray{insights.ExtensionDataSourceArgs{
-			Name:              pulumi.String("ContainerInsightsExtension"),
-			ExtensionName:     pulumi.String("ContainerInsights"),
-			Streams:           streams,
-			ExtensionSettings: pulumi.Map{"dataCollectionSettings": pulumi.Map{"enableContainerLogV2": pulumi.Bool(true)}},
-		}}},
-		Destinations: insights.DataCollectionRuleDestinationsArgs{LogAnalytics: insights.LogAnalyticsDestinationArray{insights.LogAnalyticsDestinationArgs{
-			Name: pulumi.String(destination), WorkspaceResourceId: args.WorkspaceID,
-		}}},
-		DataFlows: insights.DataFlowArray{insights.DataFlowArgs{Streams: streams, Destinations: pulumi.ToStringArray([]string{destination})}},
-		Tags:      pulumi.ToStringMap(args.Tags),
-	}, parent)
-	if err != nil {
-		return err
-	}
-	_, err = insights.NewDataCollectionRuleAssociation(ctx, name+"-insights-dcra", &insights.DataCollectionRuleAssociationArgs{
-		AssociationName:      pulumi.String("ContainerInsightsExtension"),
-		ResourceUri:          clusterID,
-		DataCollectionRuleId: rule.ID().ToStringOutput(),
-		Description:          pulumi.String("routes monitoring data to a Log Analytics workspace"),
-	}, parent)
-	return err
 }

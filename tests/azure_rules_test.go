@@ -9,20 +9,22 @@ import (
 
 	"github.com/hubspoke/private-aks/internal/azuremock"
 	"github.com/hubspoke/private-aks/internal/azurerules"
+	"github.com/hubspoke/private-aks/internal/azuretype"
+	"github.com/hubspoke/private-aks/internal/mocktest"
 )
 
 // What Azure refuses, or lets deploy broken, although the SDK's types allow it: each test runs
 // the program's real inputs for the shipped stacks and the DNS variants.
 
 // variants are every shipped stack and the dev stack in each custom DNS mode.
-func variants(t *testing.T) map[string]*result {
+func variants(t *testing.T) map[string]*mocktest.Result {
 	t.Helper()
-	out := map[string]*result{}
-	for _, name := range stackNames(t) {
-		out[name] = runStack(t, name)
+	out := map[string]*mocktest.Result{}
+	for _, name := range mocktest.StackNames(t) {
+		out[name] = mocktest.RunStack(t, name)
 	}
 	for _, mode := range []string{"forwarder", "privateResolver"} {
-		res, err := run(t, "dev", withConfig(t, dnsMode(mode)))
+		res, err := mocktest.Run(t, "dev", mocktest.WithConfig(t, mocktest.DNSMode(mode)))
 		require.NoError(t, err, mode)
 		out["dev-"+mode] = res
 	}
@@ -32,15 +34,15 @@ func variants(t *testing.T) map[string]*result {
 func TestNSGRulesPutTagsAndWildcardsInTheSingularFieldsOnly(t *testing.T) {
 	for name, res := range variants(t) {
 		rules := 0
-		for _, group := range res.ofType(typeNSG) {
-			for _, r := range items(group.Inputs, "securityRules") {
+		for _, group := range res.OfType(azuretype.NSG) {
+			for _, r := range mocktest.Items(group.Inputs, "securityRules") {
 				rules++
 				assert.NoError(t, azurerules.SecurityRule(r.ObjectValue().Mappable()), "%s %s", name, group.Name)
 			}
 		}
 		assert.Greater(t, rules, 10, name)
 	}
-	res := runStack(t, "dev")
+	res := mocktest.RunStack(t, "dev")
 	bastion := securityRule(t, res, "nsg-hubspoke-dev-bastion", "allow-https-inbound")
 	assert.Equal(t, "Internet", bastion["sourceAddressPrefix"])
 	assert.Equal(t, "443", bastion["destinationPortRange"])
@@ -67,10 +69,10 @@ func TestTheOfflineAzureRefusesATagInAPluralField(t *testing.T) {
 }
 
 // securityRule finds a rule of an NSG by their Azure names.
-func securityRule(t *testing.T, res *result, nsgName, rule string) map[string]any {
+func securityRule(t *testing.T, res *mocktest.Result, nsgName, rule string) map[string]any {
 	t.Helper()
-	for _, r := range items(res.named(t, typeNSG, nsgName).Inputs, "securityRules") {
-		if str(r.ObjectValue(), "name") == rule {
+	for _, r := range mocktest.Items(res.Named(t, azuretype.NSG, nsgName).Inputs, "securityRules") {
+		if mocktest.Str(r.ObjectValue(), "name") == rule {
 			return r.ObjectValue().Mappable()
 		}
 	}
@@ -79,7 +81,7 @@ func securityRule(t *testing.T, res *result, nsgName, rule string) map[string]an
 }
 
 func TestAksNSGAdmitsTheClustersOwnNodeAndPodTraffic(t *testing.T) {
-	overlay := runStack(t, "dev")
+	overlay := mocktest.RunStack(t, "dev")
 	toNodes := securityRule(t, overlay, "nsg-hubspoke-dev-aks", "allow-cluster-to-nodes")
 	assert.Equal(t, []any{devAksSubnet, "192.168.0.0/16"}, toNodes["sourceAddressPrefixes"], "node subnet and pod range")
 	assert.Equal(t, devAksSubnet, toNodes["destinationAddressPrefix"])
@@ -93,93 +95,93 @@ func TestAksNSGAdmitsTheClustersOwnNodeAndPodTraffic(t *testing.T) {
 		assert.Less(t, r["priority"], float64(4096), "before the closing deny")
 	}
 
-	nodeSubnet, err := run(t, "dev", withConfig(t, all(set("aks", "cni", "nodeSubnet"), set("aks", "maxPods", 30))))
+	nodeSubnet, err := mocktest.Run(t, "dev", mocktest.WithConfig(t, mocktest.All(mocktest.Set("aks", "cni", "nodeSubnet"), mocktest.Set("aks", "maxPods", 30))))
 	require.NoError(t, err)
 	toNodes = securityRule(t, nodeSubnet, "nsg-hubspoke-dev-aks", "allow-cluster-to-nodes")
 	assert.Equal(t, devAksSubnet, toNodes["sourceAddressPrefix"], "pods take node-subnet IPs")
 	assert.Equal(t, devAksSubnet, toNodes["destinationAddressPrefix"])
-	for _, r := range items(nodeSubnet.named(t, typeNSG, "nsg-hubspoke-dev-aks").Inputs, "securityRules") {
-		assert.NotEqual(t, "allow-cluster-to-pods", str(r.ObjectValue(), "name"), "no pod range without overlay")
+	for _, r := range mocktest.Items(nodeSubnet.Named(t, azuretype.NSG, "nsg-hubspoke-dev-aks").Inputs, "securityRules") {
+		assert.NotEqual(t, "allow-cluster-to-pods", mocktest.Str(r.ObjectValue(), "name"), "no pod range without overlay")
 	}
 }
 
 func TestClusterAdminsHoldTheKubernetesDataPlaneRole(t *testing.T) {
-	const role = "/subscriptions/" + mockSubscriptionID + "/providers/Microsoft.Authorization/roleDefinitions/b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b"
-	admins := func(res *result) []*registered {
-		var out []*registered
-		for _, ra := range res.ofType(typeRoleAssignment) {
-			if str(ra.Inputs, "roleDefinitionId") == role {
+	const role = "/subscriptions/" + azuremock.SubscriptionID + "/providers/Microsoft.Authorization/roleDefinitions/b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b"
+	admins := func(res *mocktest.Result) []*mocktest.Registered {
+		var out []*mocktest.Registered
+		for _, ra := range res.OfType(azuretype.RoleAssignment) {
+			if mocktest.Str(ra.Inputs, "roleDefinitionId") == role {
 				out = append(out, ra)
 			}
 		}
 		return out
 	}
 
-	dev := runStack(t, "dev")
-	cluster := dev.one(t, typeManagedCluster)
+	dev := mocktest.RunStack(t, "dev")
+	cluster := dev.One(t, azuretype.ManagedCluster)
 	grants := admins(dev)
 	require.Len(t, grants, 1, "no group configured: the deploying identity")
-	assert.Equal(t, cluster.ID, str(grants[0].Inputs, "scope"))
-	assert.Equal(t, azuremock.DeployerObjectID, str(grants[0].Inputs, "principalId"))
-	assert.Empty(t, str(grants[0].Inputs, "principalType"), "a user or a service principal: Azure looks it up")
-	assert.Equal(t, "the deploying identity "+azuremock.DeployerObjectID+" (aks.adminGroupObjectIds is empty)", dev.outputs["clusterAdmins"])
+	assert.Equal(t, cluster.ID, mocktest.Str(grants[0].Inputs, "scope"))
+	assert.Equal(t, azuremock.DeployerObjectID, mocktest.Str(grants[0].Inputs, "principalId"))
+	assert.Empty(t, mocktest.Str(grants[0].Inputs, "principalType"), "a user or a service principal: Azure looks it up")
+	assert.Equal(t, "the deploying identity "+azuremock.DeployerObjectID+" (aks.adminGroupObjectIds is empty)", dev.Outputs["clusterAdmins"])
 
 	groups := []any{"0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "1b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e"}
-	withGroups, err := run(t, "dev", withConfig(t, set("aks", "adminGroupObjectIds", groups)))
+	withGroups, err := mocktest.Run(t, "dev", mocktest.WithConfig(t, mocktest.Set("aks", "adminGroupObjectIds", groups)))
 	require.NoError(t, err)
 	grants = admins(withGroups)
 	require.Len(t, grants, 2, "one per group, none for the deployer")
 	var principals []any
 	for _, ra := range grants {
-		principals = append(principals, str(ra.Inputs, "principalId"))
-		assert.Equal(t, "Group", str(ra.Inputs, "principalType"))
-		assert.Equal(t, withGroups.one(t, typeManagedCluster).ID, str(ra.Inputs, "scope"))
+		principals = append(principals, mocktest.Str(ra.Inputs, "principalId"))
+		assert.Equal(t, "Group", mocktest.Str(ra.Inputs, "principalType"))
+		assert.Equal(t, withGroups.One(t, azuretype.ManagedCluster).ID, mocktest.Str(ra.Inputs, "scope"))
 	}
 	assert.ElementsMatch(t, groups, principals)
-	assert.Equal(t, fmt.Sprintf("Entra ID groups %s, %s", groups...), withGroups.outputs["clusterAdmins"])
-	assert.NotEqual(t, str(grants[0].Inputs, "roleAssignmentName"), str(grants[1].Inputs, "roleAssignmentName"))
+	assert.Equal(t, fmt.Sprintf("Entra ID groups %s, %s", groups...), withGroups.Outputs["clusterAdmins"])
+	assert.NotEqual(t, mocktest.Str(grants[0].Inputs, "roleAssignmentName"), mocktest.Str(grants[1].Inputs, "roleAssignmentName"))
 
-	prod := runStack(t, "prod")
+	prod := mocktest.RunStack(t, "prod")
 	require.Len(t, admins(prod), 1)
-	assert.Equal(t, "Group", str(admins(prod)[0].Inputs, "principalType"), "prod names its admin group")
+	assert.Equal(t, "Group", mocktest.Str(admins(prod)[0].Inputs, "principalType"), "prod names its admin group")
 }
 
 func TestContainerInsightsHasItsDataCollectionRuleAndAssociation(t *testing.T) {
 	for _, stack := range []string{"dev", "prod"} {
-		res := runStack(t, stack)
-		cluster := res.one(t, typeManagedCluster)
-		workspace := res.one(t, typeWorkspace)
-		assert.Equal(t, "true", str(cluster.Inputs, "addonProfiles", "omsagent", "config", "useAADAuth"))
+		res := mocktest.RunStack(t, stack)
+		cluster := res.One(t, azuretype.ManagedCluster)
+		workspace := res.One(t, azuretype.Workspace)
+		assert.Equal(t, "true", mocktest.Str(cluster.Inputs, "addonProfiles", "omsagent", "config", "useAADAuth"))
 
-		dcr := res.one(t, typeDCR)
-		assert.Equal(t, fmt.Sprintf("MSCI-westeurope-aks-hubspoke-%s", stack), str(dcr.Inputs, "dataCollectionRuleName"))
-		assert.Equal(t, str(cluster.Inputs, "resourceGroupName"), str(dcr.Inputs, "resourceGroupName"))
-		assert.Equal(t, "Linux", str(dcr.Inputs, "kind"))
-		ext := at(dcr.Inputs, "dataSources", "extensions", 0).ObjectValue()
-		assert.Equal(t, "ContainerInsights", str(ext, "extensionName"))
-		assert.Equal(t, []string{"Microsoft-ContainerInsights-Group-Default"}, strs(ext, "streams"))
-		assert.Equal(t, workspace.ID, str(dcr.Inputs, "destinations", "logAnalytics", 0, "workspaceResourceId"))
-		destination := str(dcr.Inputs, "destinations", "logAnalytics", 0, "name")
-		assert.Equal(t, []string{destination}, strs(dcr.Inputs, "dataFlows", 0, "destinations"), "the flow ends in the workspace")
-		assert.Equal(t, []string{"Microsoft-ContainerInsights-Group-Default"}, strs(dcr.Inputs, "dataFlows", 0, "streams"))
+		dcr := res.One(t, azuretype.DataCollectionRule)
+		assert.Equal(t, fmt.Sprintf("MSCI-westeurope-aks-hubspoke-%s", stack), mocktest.Str(dcr.Inputs, "dataCollectionRuleName"))
+		assert.Equal(t, mocktest.Str(cluster.Inputs, "resourceGroupName"), mocktest.Str(dcr.Inputs, "resourceGroupName"))
+		assert.Equal(t, "Linux", mocktest.Str(dcr.Inputs, "kind"))
+		ext := mocktest.At(dcr.Inputs, "dataSources", "extensions", 0).ObjectValue()
+		assert.Equal(t, "ContainerInsights", mocktest.Str(ext, "extensionName"))
+		assert.Equal(t, []string{"Microsoft-ContainerInsights-Group-Default"}, mocktest.Strs(ext, "streams"))
+		assert.Equal(t, workspace.ID, mocktest.Str(dcr.Inputs, "destinations", "logAnalytics", 0, "workspaceResourceId"))
+		destination := mocktest.Str(dcr.Inputs, "destinations", "logAnalytics", 0, "name")
+		assert.Equal(t, []string{destination}, mocktest.Strs(dcr.Inputs, "dataFlows", 0, "destinations"), "the flow ends in the workspace")
+		assert.Equal(t, []string{"Microsoft-ContainerInsights-Group-Default"}, mocktest.Strs(dcr.Inputs, "dataFlows", 0, "streams"))
 
-		dcra := res.one(t, typeDCRA)
-		assert.Equal(t, "ContainerInsightsExtension", str(dcra.Inputs, "associationName"))
-		assert.Equal(t, cluster.ID, str(dcra.Inputs, "resourceUri"))
-		assert.Equal(t, dcr.ID, str(dcra.Inputs, "dataCollectionRuleId"))
+		dcra := res.One(t, azuretype.DataCollectionRuleLink)
+		assert.Equal(t, "ContainerInsightsExtension", mocktest.Str(dcra.Inputs, "associationName"))
+		assert.Equal(t, cluster.ID, mocktest.Str(dcra.Inputs, "resourceUri"))
+		assert.Equal(t, dcr.ID, mocktest.Str(dcra.Inputs, "dataCollectionRuleId"))
 	}
 }
 
 func TestPeeringsFinishBeforeAnythingJoinsAHubSubnet(t *testing.T) {
-	joiners := []string{typeFirewall, typeBastion, typeNIC, typeDNSResolver}
+	joiners := []string{azuretype.Firewall, azuretype.Bastion, azuretype.NIC, azuretype.DNSResolver}
 	for name, res := range variants(t) {
-		hubToSpoke, spokeToHub := res.named(t, typePeering, "peer-hub-to-spoke"), res.named(t, typePeering, "peer-spoke-to-hub")
-		assert.True(t, dependsOn(spokeToHub, hubToSpoke), "%s: one peering at a time", name)
+		hubToSpoke, spokeToHub := res.Named(t, azuretype.Peering, "peer-hub-to-spoke"), res.Named(t, azuretype.Peering, "peer-spoke-to-hub")
+		assert.True(t, mocktest.DependsOn(spokeToHub, hubToSpoke), "%s: one peering at a time", name)
 		joined := 0
 		for _, typ := range joiners {
-			for _, r := range res.ofType(typ) {
+			for _, r := range res.OfType(typ) {
 				joined++
-				assert.True(t, dependsOn(r, hubToSpoke) && dependsOn(r, spokeToHub), "%s: %s waits for both peerings", name, r.URN)
+				assert.True(t, mocktest.DependsOn(r, hubToSpoke) && mocktest.DependsOn(r, spokeToHub), "%s: %s waits for both peerings", name, r.URN)
 			}
 		}
 		assert.GreaterOrEqual(t, joined, 3, name)
@@ -187,12 +189,12 @@ func TestPeeringsFinishBeforeAnythingJoinsAHubSubnet(t *testing.T) {
 }
 
 func TestMovedHubResourcesKeepTheirURNsThroughAliases(t *testing.T) {
-	res := runStack(t, "dev")
-	hubComponent := res.byURN("urn:pulumi:dev::hubspoke::hubspoke:hub:Hub::hub")
+	res := mocktest.RunStack(t, "dev")
+	hubComponent := res.ByURN("urn:pulumi:dev::hubspoke::hubspoke:hub:Hub::hub")
 	require.NotNil(t, hubComponent)
 	moved := 0
-	for _, r := range res.resources {
-		parent := res.byURN(r.Parent)
+	for _, r := range res.Resources {
+		parent := res.ByURN(r.Parent)
 		if parent == nil || parent.Type != "hubspoke:hub:Access" {
 			continue
 		}
@@ -211,15 +213,15 @@ func TestMovedHubResourcesKeepTheirURNsThroughAliases(t *testing.T) {
 func TestTheMockGivesEveryComputedValueADistinctPlaceholder(t *testing.T) {
 	for name, res := range variants(t) {
 		seen := map[string]string{}
-		for _, pip := range res.ofType(typePublicIP) {
-			ip := str(pip.State, "ipAddress")
+		for _, pip := range res.OfType(azuretype.PublicIP) {
+			ip := mocktest.Str(pip.State, "ipAddress")
 			require.NotEmpty(t, ip)
 			assert.NotContains(t, seen, ip, "%s: %s and %s share a public IP", name, seen[ip], pip.Name)
 			seen[ip] = pip.Name
 		}
-		for _, nic := range res.ofType(typeNIC) {
-			if static := str(nic.Inputs, "ipConfigurations", 0, "privateIPAddress"); static != "" {
-				assert.Equal(t, static, str(nic.State, "ipConfigurations", 0, "privateIPAddress"), "%s: a static address is kept", name)
+		for _, nic := range res.OfType(azuretype.NIC) {
+			if static := mocktest.Str(nic.Inputs, "ipConfigurations", 0, "privateIPAddress"); static != "" {
+				assert.Equal(t, static, mocktest.Str(nic.State, "ipConfigurations", 0, "privateIPAddress"), "%s: a static address is kept", name)
 			}
 		}
 	}

@@ -6,13 +6,15 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hubspoke/private-aks/internal/mocktest"
 )
 
 // snapshot is what must not change between runs: every resource's identity, inputs, parent and
 // dependencies, in URN order.
-func snapshot(res *result) []map[string]any {
+func snapshot(res *mocktest.Result) []map[string]any {
 	var out []map[string]any
-	for _, r := range res.resources {
+	for _, r := range res.Resources {
 		deps := append([]string(nil), r.Dependencies...)
 		sort.Strings(deps)
 		out = append(out, map[string]any{
@@ -26,14 +28,14 @@ func snapshot(res *result) []map[string]any {
 func TestSameConfigRegistersIdenticalResources(t *testing.T) {
 	for _, mode := range []string{"system", "custom"} {
 		t.Run(mode, func(t *testing.T) {
-			cfg := withConfig(t, func(c map[string]any) { c["dns"] = map[string]any{"zoneMode": mode} })
-			first, err := run(t, "dev", cfg)
+			cfg := mocktest.WithConfig(t, func(c map[string]any) { c["dns"] = map[string]any{"zoneMode": mode} })
+			first, err := mocktest.Run(t, "dev", cfg)
 			require.NoError(t, err)
-			second, err := run(t, "dev", cfg)
+			second, err := mocktest.Run(t, "dev", cfg)
 			require.NoError(t, err)
-			require.NotEmpty(t, first.resources)
+			require.NotEmpty(t, first.Resources)
 			assert.Equal(t, snapshot(first), snapshot(second))
-			assert.Equal(t, first.outputs, second.outputs)
+			assert.Equal(t, first.Outputs, second.Outputs)
 		})
 	}
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hubspoke/private-aks/internal/mocktest"
 )
 
 func TestGitHubWorkflowsPassActionlint(t *testing.T) {
@@ -48,7 +50,7 @@ func TestAzurePipelineParsesAndEveryTaskHasItsRequiredInputs(t *testing.T) {
 			} `yaml:"steps"`
 		} `yaml:"jobs"`
 	}
-	readYAML(t, "azure-pipelines.yml", &doc)
+	mocktest.ReadYAML(t, "azure-pipelines.yml", &doc)
 	assert.Equal(t, []string{"main"}, doc.Pr.Branches.Include, "runs on pull requests to main")
 	require.NotEmpty(t, doc.Jobs)
 	tasks := 0
@@ -84,7 +86,7 @@ func workflowSteps(t *testing.T, file, job string) []map[string]any {
 			Steps []map[string]any `yaml:"steps"`
 		} `yaml:"jobs"`
 	}
-	readYAML(t, filepath.Join(".github", "workflows", file), &doc)
+	mocktest.ReadYAML(t, filepath.Join(".github", "workflows", file), &doc)
 	require.Contains(t, doc.Jobs, job)
 	return doc.Jobs[job].Steps
 }
@@ -119,7 +121,7 @@ func TestPipelinesCheckTheKubernetesVersionBeforePreviewAndUp(t *testing.T) {
 			} `yaml:"steps"`
 		} `yaml:"jobs"`
 	}
-	readYAML(t, "azure-pipelines.yml", &azdo)
+	mocktest.ReadYAML(t, "azure-pipelines.yml", &azdo)
 	previews := 0
 	for _, job := range azdo.Jobs {
 		for _, step := range job.Steps {

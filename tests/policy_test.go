@@ -9,6 +9,9 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/assert"
+
+	"github.com/hubspoke/private-aks/internal/azuretype"
+	"github.com/hubspoke/private-aks/internal/mocktest"
 )
 
 // The policy suite: the AKS-baseline rules a platform team reviews a private cluster against,
@@ -18,62 +21,62 @@ import (
 // policy is one rule: check lists its violations; breach breaks the rule in a dev stack's resources.
 type policy struct {
 	name   string
-	check  func(r *result) []string
-	breach func(r *result)
+	check  func(r *mocktest.Result) []string
+	breach func(r *mocktest.Result)
 }
 
 var policies = []policy{
-	{"cluster is private", clusterIsPrivate, func(r *result) {
-		at(r.first(typeManagedCluster).Inputs, "apiServerAccessProfile").ObjectValue()["enablePrivateCluster"] = resource.NewBoolProperty(false)
+	{"cluster is private", clusterIsPrivate, func(r *mocktest.Result) {
+		mocktest.At(r.First(azuretype.ManagedCluster).Inputs, "apiServerAccessProfile").ObjectValue()["enablePrivateCluster"] = resource.NewBoolProperty(false)
 	}},
-	{"cluster uses Entra ID with Azure RBAC", clusterUsesEntraRBAC, func(r *result) {
-		at(r.first(typeManagedCluster).Inputs, "aadProfile").ObjectValue()["enableAzureRBAC"] = resource.NewBoolProperty(false)
+	{"cluster uses Entra ID with Azure RBAC", clusterUsesEntraRBAC, func(r *mocktest.Result) {
+		mocktest.At(r.First(azuretype.ManagedCluster).Inputs, "aadProfile").ObjectValue()["enableAzureRBAC"] = resource.NewBoolProperty(false)
 	}},
-	{"cluster has local accounts disabled", clusterHasNoLocalAccounts, func(r *result) {
-		r.first(typeManagedCluster).Inputs["disableLocalAccounts"] = resource.NewBoolProperty(false)
+	{"cluster has local accounts disabled", clusterHasNoLocalAccounts, func(r *mocktest.Result) {
+		r.First(azuretype.ManagedCluster).Inputs["disableLocalAccounts"] = resource.NewBoolProperty(false)
 	}},
-	{"cluster enforces a network policy", clusterHasNetworkPolicy, func(r *result) {
-		delete(at(r.first(typeManagedCluster).Inputs, "networkProfile").ObjectValue(), "networkPolicy")
+	{"cluster enforces a network policy", clusterHasNetworkPolicy, func(r *mocktest.Result) {
+		delete(mocktest.At(r.First(azuretype.ManagedCluster).Inputs, "networkProfile").ObjectValue(), "networkPolicy")
 	}},
-	{"cluster runs the Azure Policy add-on", clusterRunsPolicyAddon, func(r *result) {
-		at(r.first(typeManagedCluster).Inputs, "addonProfiles", "azurepolicy").ObjectValue()["enabled"] = resource.NewBoolProperty(false)
+	{"cluster runs the Azure Policy add-on", clusterRunsPolicyAddon, func(r *mocktest.Result) {
+		mocktest.At(r.First(azuretype.ManagedCluster).Inputs, "addonProfiles", "azurepolicy").ObjectValue()["enabled"] = resource.NewBoolProperty(false)
 	}},
-	{"node pools autoscale within sane bounds", poolsAutoscaleSanely, func(r *result) {
-		r.first(typeAgentPool).Inputs["maxCount"] = resource.NewNumberProperty(0)
+	{"node pools autoscale within sane bounds", poolsAutoscaleSanely, func(r *mocktest.Result) {
+		r.First(azuretype.AgentPool).Inputs["maxCount"] = resource.NewNumberProperty(0)
 	}},
-	{"public IPs only on the firewall and Bastion", func(r *result) []string { return publicIPsOutsideFirewallAndBastion(r) }, func(r *result) {
-		r.resources = append(r.resources, &registered{Type: typePublicIP, Custom: true, ID: "/mock/pip-of-a-vm",
+	{"public IPs only on the firewall and Bastion", func(r *mocktest.Result) []string { return publicIPsOutsideFirewallAndBastion(r) }, func(r *mocktest.Result) {
+		r.Resources = append(r.Resources, &mocktest.Registered{Type: azuretype.PublicIP, Custom: true, ID: "/mock/pip-of-a-vm",
 			Inputs: resource.PropertyMap{"publicIpAddressName": resource.NewStringProperty("pip-of-a-vm")}})
 	}},
-	{"no NSG admits SSH or RDP from anywhere", nsgsKeepSSHAndRDPPrivate, func(r *result) {
-		rules := at(r.first(typeNSG).Inputs, "securityRules")
-		r.first(typeNSG).Inputs["securityRules"] = resource.NewArrayProperty(append(rules.ArrayValue(), resource.NewObjectProperty(
+	{"no NSG admits SSH or RDP from anywhere", nsgsKeepSSHAndRDPPrivate, func(r *mocktest.Result) {
+		rules := mocktest.At(r.First(azuretype.NSG).Inputs, "securityRules")
+		r.First(azuretype.NSG).Inputs["securityRules"] = resource.NewArrayProperty(append(rules.ArrayValue(), resource.NewObjectProperty(
 			resource.NewPropertyMapFromMap(map[string]any{"name": "ssh", "direction": "Inbound", "access": "Allow",
 				"sourceAddressPrefix": "Internet", "destinationPortRange": "22"}))))
 	}},
-	{"no VM accepts a password", vmsUseKeysOnly, func(r *result) {
-		at(r.first(typeVM).Inputs, "osProfile").ObjectValue()["adminPassword"] = resource.NewStringProperty("P@ssw0rd!")
+	{"no VM accepts a password", vmsUseKeysOnly, func(r *mocktest.Result) {
+		mocktest.At(r.First(azuretype.VM).Inputs, "osProfile").ObjectValue()["adminPassword"] = resource.NewStringProperty("P@ssw0rd!")
 	}},
-	{"no firewall rule allows any destination on any port", firewallHasNoCatchAll, func(r *result) {
-		rules := at(r.first(typeRuleGroup).Inputs, "ruleCollections", 0).ObjectValue()
+	{"no firewall rule allows any destination on any port", firewallHasNoCatchAll, func(r *mocktest.Result) {
+		rules := mocktest.At(r.First(azuretype.RuleCollectionGroup).Inputs, "ruleCollections", 0).ObjectValue()
 		rules["rules"] = resource.NewArrayProperty(append(rules["rules"].ArrayValue(), resource.NewObjectProperty(
 			resource.NewPropertyMapFromMap(map[string]any{"name": "any", "ruleType": "NetworkRule",
 				"destinationAddresses": []any{"*"}, "destinationPorts": []any{"*"}}))))
 	}},
-	{"every taggable resource is tagged", taggableResourcesAreTagged, func(r *result) {
-		delete(r.first(typeVNet).Inputs, "tags")
+	{"every taggable resource is tagged", taggableResourcesAreTagged, func(r *mocktest.Result) {
+		delete(r.First(azuretype.VNet).Inputs, "tags")
 	}},
-	{"firewall, cluster and NSGs send their logs to the workspace", logsReachTheWorkspace, func(r *result) {
-		cluster := r.first(typeManagedCluster).ID
-		r.resources = slices.DeleteFunc(r.resources, func(x *registered) bool {
-			return x.Type == typeDiagnostics && str(x.Inputs, "resourceUri") == cluster
+	{"firewall, cluster and NSGs send their logs to the workspace", logsReachTheWorkspace, func(r *mocktest.Result) {
+		cluster := r.First(azuretype.ManagedCluster).ID
+		r.Resources = slices.DeleteFunc(r.Resources, func(x *mocktest.Registered) bool {
+			return x.Type == azuretype.DiagnosticSetting && mocktest.Str(x.Inputs, "resourceUri") == cluster
 		})
 	}},
-	{"every node subnet routes 0.0.0.0/0 to the firewall", nodeSubnetsRouteToFirewall, func(r *result) {
-		r.first(typeRoute).Inputs["nextHopIpAddress"] = resource.NewStringProperty("10.0.0.99")
+	{"every node subnet routes 0.0.0.0/0 to the firewall", nodeSubnetsRouteToFirewall, func(r *mocktest.Result) {
+		r.First(azuretype.Route).Inputs["nextHopIpAddress"] = resource.NewStringProperty("10.0.0.99")
 	}},
-	{"every subnet that allows an NSG has one", subnetsHaveNSGs, func(r *result) {
-		for _, s := range at(r.first(typeVNet).Inputs, "subnets").ArrayValue() {
+	{"every subnet that allows an NSG has one", subnetsHaveNSGs, func(r *mocktest.Result) {
+		for _, s := range mocktest.At(r.First(azuretype.VNet).Inputs, "subnets").ArrayValue() {
 			delete(s.ObjectValue(), "networkSecurityGroup")
 		}
 	}},
@@ -82,29 +85,24 @@ var policies = []policy{
 func TestPolicySuite(t *testing.T) {
 	for _, p := range policies {
 		t.Run(p.name, func(t *testing.T) {
-			for _, name := range stackNames(t) {
-				assert.Empty(t, p.check(runStack(t, name)), "stack %s", name)
+			for _, name := range mocktest.StackNames(t) {
+				assert.Empty(t, p.check(mocktest.RunStack(t, name)), "stack %s", name)
 			}
-			broken := runStack(t, "dev")
+			broken := mocktest.RunStack(t, "dev")
 			p.breach(broken)
 			assert.NotEmpty(t, p.check(broken), "the rule catches a breach")
 		})
 	}
 }
 
-// first is the first registered resource of a type.
-func (r *result) first(typ string) *registered {
-	return r.ofType(typ)[0]
-}
+func clusters(r *mocktest.Result) []*mocktest.Registered { return r.OfType(azuretype.ManagedCluster) }
 
-func clusters(r *result) []*registered { return r.ofType(typeManagedCluster) }
-
-func clusterIsPrivate(r *result) (v []string) {
+func clusterIsPrivate(r *mocktest.Result) (v []string) {
 	for _, c := range clusters(r) {
-		if !at(c.Inputs, "apiServerAccessProfile", "enablePrivateCluster").IsBool() ||
-			!at(c.Inputs, "apiServerAccessProfile", "enablePrivateCluster").BoolValue() ||
-			at(c.Inputs, "apiServerAccessProfile", "enablePrivateClusterPublicFQDN").IsBool() &&
-				at(c.Inputs, "apiServerAccessProfile", "enablePrivateClusterPublicFQDN").BoolValue() {
+		if !mocktest.At(c.Inputs, "apiServerAccessProfile", "enablePrivateCluster").IsBool() ||
+			!mocktest.At(c.Inputs, "apiServerAccessProfile", "enablePrivateCluster").BoolValue() ||
+			mocktest.At(c.Inputs, "apiServerAccessProfile", "enablePrivateClusterPublicFQDN").IsBool() &&
+				mocktest.At(c.Inputs, "apiServerAccessProfile", "enablePrivateClusterPublicFQDN").BoolValue() {
 			v = append(v, c.URN+" has a public API server endpoint or FQDN")
 		}
 	}
@@ -113,11 +111,11 @@ func clusterIsPrivate(r *result) (v []string) {
 
 // isTrue reads an optional boolean.
 func isTrue(pm resource.PropertyMap, path ...any) bool {
-	b := at(pm, path...)
+	b := mocktest.At(pm, path...)
 	return b.IsBool() && b.BoolValue()
 }
 
-func clusterUsesEntraRBAC(r *result) (v []string) {
+func clusterUsesEntraRBAC(r *mocktest.Result) (v []string) {
 	for _, c := range clusters(r) {
 		if !isTrue(c.Inputs, "aadProfile", "managed") || !isTrue(c.Inputs, "aadProfile", "enableAzureRBAC") {
 			v = append(v, c.URN+" does not authorize through Entra ID and Azure RBAC")
@@ -126,7 +124,7 @@ func clusterUsesEntraRBAC(r *result) (v []string) {
 	return v
 }
 
-func clusterHasNoLocalAccounts(r *result) (v []string) {
+func clusterHasNoLocalAccounts(r *mocktest.Result) (v []string) {
 	for _, c := range clusters(r) {
 		if !isTrue(c.Inputs, "disableLocalAccounts") {
 			v = append(v, c.URN+" keeps local accounts")
@@ -135,16 +133,16 @@ func clusterHasNoLocalAccounts(r *result) (v []string) {
 	return v
 }
 
-func clusterHasNetworkPolicy(r *result) (v []string) {
+func clusterHasNetworkPolicy(r *mocktest.Result) (v []string) {
 	for _, c := range clusters(r) {
-		if !slices.Contains([]string{"cilium", "calico", "azure"}, str(c.Inputs, "networkProfile", "networkPolicy")) {
+		if !slices.Contains([]string{"cilium", "calico", "azure"}, mocktest.Str(c.Inputs, "networkProfile", "networkPolicy")) {
 			v = append(v, c.URN+" enforces no network policy")
 		}
 	}
 	return v
 }
 
-func clusterRunsPolicyAddon(r *result) (v []string) {
+func clusterRunsPolicyAddon(r *mocktest.Result) (v []string) {
 	for _, c := range clusters(r) {
 		if !isTrue(c.Inputs, "addonProfiles", "azurepolicy", "enabled") {
 			v = append(v, c.URN+" runs without the Azure Policy add-on")
@@ -153,22 +151,22 @@ func clusterRunsPolicyAddon(r *result) (v []string) {
 	return v
 }
 
-func poolsAutoscaleSanely(r *result) (v []string) {
+func poolsAutoscaleSanely(r *mocktest.Result) (v []string) {
 	pools := map[string]resource.PropertyMap{}
 	for _, c := range clusters(r) {
-		for i, p := range items(c.Inputs, "agentPoolProfiles") {
+		for i, p := range mocktest.Items(c.Inputs, "agentPoolProfiles") {
 			pools[fmt.Sprintf("%s pool %d", c.URN, i)] = p.ObjectValue()
 		}
 	}
-	for _, p := range r.ofType(typeAgentPool) {
+	for _, p := range r.OfType(azuretype.AgentPool) {
 		pools[p.URN] = p.Inputs
 	}
 	for name, p := range pools {
 		least := 0.0
-		if str(p, "mode") == "System" {
+		if mocktest.Str(p, "mode") == "System" {
 			least = 1 // the system pool must keep a node
 		}
-		minCount, maxCount := at(p, "minCount"), at(p, "maxCount")
+		minCount, maxCount := mocktest.At(p, "minCount"), mocktest.At(p, "maxCount")
 		if !isTrue(p, "enableAutoScaling") || !minCount.IsNumber() || !maxCount.IsNumber() ||
 			minCount.NumberValue() < least || maxCount.NumberValue() < max(minCount.NumberValue(), 1) || maxCount.NumberValue() > 1000 {
 			v = append(v, name+" does not autoscale within 0|1 <= min <= max <= 1000")
@@ -180,22 +178,22 @@ func poolsAutoscaleSanely(r *result) (v []string) {
 	return v
 }
 
-func publicIPsOutsideFirewallAndBastion(r *result) (v []string) {
+func publicIPsOutsideFirewallAndBastion(r *mocktest.Result) (v []string) {
 	allowed := map[string]bool{}
-	for _, fw := range r.ofType(typeFirewall) {
-		allowed[str(fw.Inputs, "ipConfigurations", 0, "publicIPAddress", "id")] = true
-		allowed[str(fw.Inputs, "managementIpConfiguration", "publicIPAddress", "id")] = true
+	for _, fw := range r.OfType(azuretype.Firewall) {
+		allowed[mocktest.Str(fw.Inputs, "ipConfigurations", 0, "publicIPAddress", "id")] = true
+		allowed[mocktest.Str(fw.Inputs, "managementIpConfiguration", "publicIPAddress", "id")] = true
 	}
-	for _, b := range r.ofType(typeBastion) {
-		allowed[str(b.Inputs, "ipConfigurations", 0, "publicIPAddress", "id")] = true
+	for _, b := range r.OfType(azuretype.Bastion) {
+		allowed[mocktest.Str(b.Inputs, "ipConfigurations", 0, "publicIPAddress", "id")] = true
 	}
-	for _, pip := range r.ofType(typePublicIP) {
+	for _, pip := range r.OfType(azuretype.PublicIP) {
 		if !allowed[pip.ID] {
 			v = append(v, pip.ID+" is a public IP of neither the firewall nor Bastion")
 		}
 	}
-	for _, nic := range r.ofType(typeNIC) {
-		if !at(nic.Inputs, "ipConfigurations", 0, "publicIPAddress").IsNull() {
+	for _, nic := range r.OfType(azuretype.NIC) {
+		if !mocktest.At(nic.Inputs, "ipConfigurations", 0, "publicIPAddress").IsNull() {
 			v = append(v, nic.URN+" has a public IP")
 		}
 	}
@@ -216,20 +214,20 @@ func coversPort(spec string, port int) bool {
 	return errLo == nil && errHi == nil && lo <= port && port <= hi
 }
 
-func nsgsKeepSSHAndRDPPrivate(r *result) (v []string) {
+func nsgsKeepSSHAndRDPPrivate(r *mocktest.Result) (v []string) {
 	anywhere := []string{"*", "Internet", "0.0.0.0/0", "Any"}
-	for _, group := range r.ofType(typeNSG) {
-		for _, rule := range items(group.Inputs, "securityRules") {
+	for _, group := range r.OfType(azuretype.NSG) {
+		for _, rule := range mocktest.Items(group.Inputs, "securityRules") {
 			rm := rule.ObjectValue()
-			if str(rm, "direction") != "Inbound" || str(rm, "access") != "Allow" {
+			if mocktest.Str(rm, "direction") != "Inbound" || mocktest.Str(rm, "access") != "Allow" {
 				continue
 			}
-			sources := append(strs(rm, "sourceAddressPrefixes"), str(rm, "sourceAddressPrefix"))
-			ports := append(strs(rm, "destinationPortRanges"), str(rm, "destinationPortRange"))
+			sources := append(mocktest.Strs(rm, "sourceAddressPrefixes"), mocktest.Str(rm, "sourceAddressPrefix"))
+			ports := append(mocktest.Strs(rm, "destinationPortRanges"), mocktest.Str(rm, "destinationPortRange"))
 			open := slices.ContainsFunc(sources, func(s string) bool { return slices.Contains(anywhere, s) })
 			for _, p := range ports {
 				if open && (coversPort(p, 22) || coversPort(p, 3389)) {
-					v = append(v, fmt.Sprintf("%s rule %s admits SSH/RDP from anywhere", group.URN, str(rm, "name")))
+					v = append(v, fmt.Sprintf("%s rule %s admits SSH/RDP from anywhere", group.URN, mocktest.Str(rm, "name")))
 				}
 			}
 		}
@@ -237,9 +235,9 @@ func nsgsKeepSSHAndRDPPrivate(r *result) (v []string) {
 	return v
 }
 
-func vmsUseKeysOnly(r *result) (v []string) {
-	for _, vm := range r.ofType(typeVM) {
-		if !at(vm.Inputs, "osProfile", "adminPassword").IsNull() ||
+func vmsUseKeysOnly(r *mocktest.Result) (v []string) {
+	for _, vm := range r.OfType(azuretype.VM) {
+		if !mocktest.At(vm.Inputs, "osProfile", "adminPassword").IsNull() ||
 			!isTrue(vm.Inputs, "osProfile", "linuxConfiguration", "disablePasswordAuthentication") {
 			v = append(v, vm.URN+" accepts a password")
 		}
@@ -247,16 +245,16 @@ func vmsUseKeysOnly(r *result) (v []string) {
 	return v
 }
 
-func firewallHasNoCatchAll(r *result) (v []string) {
-	for _, g := range r.ofType(typeRuleGroup) {
-		for _, c := range items(g.Inputs, "ruleCollections") {
-			for _, rule := range items(c.ObjectValue(), "rules") {
+func firewallHasNoCatchAll(r *mocktest.Result) (v []string) {
+	for _, g := range r.OfType(azuretype.RuleCollectionGroup) {
+		for _, c := range mocktest.Items(g.Inputs, "ruleCollections") {
+			for _, rule := range mocktest.Items(c.ObjectValue(), "rules") {
 				rm := rule.ObjectValue()
-				anyDestination := slices.Contains(strs(rm, "destinationAddresses"), "*") || slices.Contains(strs(rm, "destinationFqdns"), "*")
-				ports := strs(rm, "destinationPorts")
+				anyDestination := slices.Contains(mocktest.Strs(rm, "destinationAddresses"), "*") || slices.Contains(mocktest.Strs(rm, "destinationFqdns"), "*")
+				ports := mocktest.Strs(rm, "destinationPorts")
 				anyPort := len(ports) == 0 || slices.ContainsFunc(ports, func(p string) bool { return p == "*" || p == "1-65535" || p == "0-65535" })
-				if str(rm, "ruleType") == "NetworkRule" && anyDestination && anyPort || slices.Contains(strs(rm, "targetFqdns"), "*") {
-					v = append(v, fmt.Sprintf("%s rule %s allows any destination on any port", g.URN, str(rm, "name")))
+				if mocktest.Str(rm, "ruleType") == "NetworkRule" && anyDestination && anyPort || slices.Contains(mocktest.Strs(rm, "targetFqdns"), "*") {
+					v = append(v, fmt.Sprintf("%s rule %s allows any destination on any port", g.URN, mocktest.Str(rm, "name")))
 				}
 			}
 		}
@@ -264,39 +262,39 @@ func firewallHasNoCatchAll(r *result) (v []string) {
 	return v
 }
 
-func taggableResourcesAreTagged(r *result) (v []string) {
-	for _, res := range r.resources {
-		if slices.Contains(taggable, res.Type) &&
-			(str(res.Inputs, "tags", "environment") == "" || str(res.Inputs, "tags", "managedBy") != "pulumi") {
+func taggableResourcesAreTagged(r *mocktest.Result) (v []string) {
+	for _, res := range r.Resources {
+		if azuretype.Table[res.Type].Taggable &&
+			(mocktest.Str(res.Inputs, "tags", "environment") == "" || mocktest.Str(res.Inputs, "tags", "managedBy") != "pulumi") {
 			v = append(v, res.URN+" lacks the environment and managedBy tags")
 		}
 	}
 	return v
 }
 
-func logsReachTheWorkspace(r *result) (v []string) {
-	workspace := r.first(typeWorkspace).ID
+func logsReachTheWorkspace(r *mocktest.Result) (v []string) {
+	workspace := r.First(azuretype.Workspace).ID
 	settings := map[string]resource.PropertyMap{}
-	for _, d := range r.ofType(typeDiagnostics) {
-		if str(d.Inputs, "workspaceId") == workspace {
-			settings[str(d.Inputs, "resourceUri")] = d.Inputs
+	for _, d := range r.OfType(azuretype.DiagnosticSetting) {
+		if mocktest.Str(d.Inputs, "workspaceId") == workspace {
+			settings[mocktest.Str(d.Inputs, "resourceUri")] = d.Inputs
 		}
 	}
-	for _, fw := range r.ofType(typeFirewall) {
-		if s, ok := settings[fw.ID]; !ok || str(s, "logAnalyticsDestinationType") != "Dedicated" {
+	for _, fw := range r.OfType(azuretype.Firewall) {
+		if s, ok := settings[fw.ID]; !ok || mocktest.Str(s, "logAnalyticsDestinationType") != "Dedicated" {
 			v = append(v, fw.URN+" sends no structured logs to the workspace")
 		}
 	}
 	for _, c := range clusters(r) {
 		var categories []string
-		for _, l := range items(settings[c.ID], "logs") {
-			categories = append(categories, str(l.ObjectValue(), "category"))
+		for _, l := range mocktest.Items(settings[c.ID], "logs") {
+			categories = append(categories, mocktest.Str(l.ObjectValue(), "category"))
 		}
 		if !slices.Contains(categories, "kube-audit-admin") || !slices.Contains(categories, "guard") {
 			v = append(v, c.URN+" sends no audit and guard logs to the workspace")
 		}
 	}
-	for _, group := range r.ofType(typeNSG) {
+	for _, group := range r.OfType(azuretype.NSG) {
 		if _, ok := settings[group.ID]; !ok {
 			v = append(v, group.URN+" sends no logs to the workspace")
 		}
@@ -304,32 +302,32 @@ func logsReachTheWorkspace(r *result) (v []string) {
 	return v
 }
 
-func nodeSubnetsRouteToFirewall(r *result) (v []string) {
-	firewallIP := str(r.first(typeFirewall).State, "ipConfigurations", 0, "privateIPAddress")
+func nodeSubnetsRouteToFirewall(r *mocktest.Result) (v []string) {
+	firewallIP := mocktest.Str(r.First(azuretype.Firewall).State, "ipConfigurations", 0, "privateIPAddress")
 	defaultRoutes := map[string]bool{} // route table names with 0.0.0.0/0 to the firewall
-	for _, route := range r.ofType(typeRoute) {
-		if str(route.Inputs, "addressPrefix") == "0.0.0.0/0" && str(route.Inputs, "nextHopType") == "VirtualAppliance" &&
-			str(route.Inputs, "nextHopIpAddress") == firewallIP {
-			defaultRoutes[str(route.Inputs, "routeTableName")] = true
+	for _, route := range r.OfType(azuretype.Route) {
+		if mocktest.Str(route.Inputs, "addressPrefix") == "0.0.0.0/0" && mocktest.Str(route.Inputs, "nextHopType") == "VirtualAppliance" &&
+			mocktest.Str(route.Inputs, "nextHopIpAddress") == firewallIP {
+			defaultRoutes[mocktest.Str(route.Inputs, "routeTableName")] = true
 		}
 	}
 	nodeSubnets := map[string]bool{}
 	for _, c := range clusters(r) {
-		for _, p := range items(c.Inputs, "agentPoolProfiles") {
-			nodeSubnets[str(p.ObjectValue(), "vnetSubnetID")] = true
+		for _, p := range mocktest.Items(c.Inputs, "agentPoolProfiles") {
+			nodeSubnets[mocktest.Str(p.ObjectValue(), "vnetSubnetID")] = true
 		}
 	}
-	for _, p := range r.ofType(typeAgentPool) {
-		nodeSubnets[str(p.Inputs, "vnetSubnetID")] = true
+	for _, p := range r.OfType(azuretype.AgentPool) {
+		nodeSubnets[mocktest.Str(p.Inputs, "vnetSubnetID")] = true
 	}
 	for subnetID := range nodeSubnets {
 		vnetID, name, _ := strings.Cut(subnetID, "/subnets/")
-		vnet := r.byID(vnetID)
+		vnet := r.ByID(vnetID)
 		routed := false
-		for _, s := range items(vnet.Inputs, "subnets") {
-			if str(s.ObjectValue(), "name") == name {
-				table := r.byID(str(s.ObjectValue(), "routeTable", "id"))
-				routed = table != nil && defaultRoutes[str(table.State, "name")]
+		for _, s := range mocktest.Items(vnet.Inputs, "subnets") {
+			if mocktest.Str(s.ObjectValue(), "name") == name {
+				table := r.ByID(mocktest.Str(s.ObjectValue(), "routeTable", "id"))
+				routed = table != nil && defaultRoutes[mocktest.Str(table.State, "name")]
 			}
 		}
 		if !routed {
@@ -342,11 +340,11 @@ func nodeSubnetsRouteToFirewall(r *result) (v []string) {
 // Subnets Azure forbids an NSG on.
 var noNSGSubnets = []string{"AzureFirewallSubnet", "AzureFirewallManagementSubnet", "GatewaySubnet"}
 
-func subnetsHaveNSGs(r *result) (v []string) {
-	for _, vnet := range r.ofType(typeVNet) {
-		for _, s := range items(vnet.Inputs, "subnets") {
-			name := str(s.ObjectValue(), "name")
-			if !slices.Contains(noNSGSubnets, name) && str(s.ObjectValue(), "networkSecurityGroup", "id") == "" {
+func subnetsHaveNSGs(r *mocktest.Result) (v []string) {
+	for _, vnet := range r.OfType(azuretype.VNet) {
+		for _, s := range mocktest.Items(vnet.Inputs, "subnets") {
+			name := mocktest.Str(s.ObjectValue(), "name")
+			if !slices.Contains(noNSGSubnets, name) && mocktest.Str(s.ObjectValue(), "networkSecurityGroup", "id") == "" {
 				v = append(v, fmt.Sprintf("%s subnet %s has no NSG", vnet.URN, name))
 			}
 		}

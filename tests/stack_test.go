@@ -3,114 +3,89 @@ package tests
 import (
 	"encoding/base64"
 	"encoding/json"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hubspoke/private-aks/internal/azuremock"
+	"github.com/hubspoke/private-aks/internal/azuretype"
+	"github.com/hubspoke/private-aks/internal/mocktest"
 )
 
 const (
-	devHubVNet     = "vnet-hubspoke-dev-hub"
-	devSpokeVNet   = "vnet-hubspoke-dev-spoke"
-	devAksSubnet   = "10.1.0.0/22"
-	devJumpSubnet  = "10.0.1.0/28"
-	devLocation    = "westeurope"
-	devClusterName = "aks-hubspoke-dev"
+	devHubVNet          = "vnet-hubspoke-dev-hub"
+	devSpokeVNet        = "vnet-hubspoke-dev-spoke"
+	devAksSubnet        = "10.1.0.0/22"
+	devJumpSubnet       = "10.0.1.0/28"
+	devLocation         = "westeurope"
+	devClusterName      = "aks-hubspoke-dev"
+	componentTypePrefix = "hubspoke:"
 )
 
-// vnet finds a VNet by its Azure name.
-func (r *result) vnet(t testing.TB, name string) *registered {
-	t.Helper()
-	for _, v := range r.ofType(typeVNet) {
-		if str(v.Inputs, "virtualNetworkName") == name {
-			return v
-		}
-	}
-	require.Failf(t, "VNet not registered", "%s", name)
-	return nil
-}
-
-// subnet returns the inline subnet of a VNet by name.
-func subnet(t testing.TB, vnet *registered, name string) map[string]any {
-	t.Helper()
-	for _, s := range at(vnet.Inputs, "subnets").ArrayValue() {
-		if s.ObjectValue()["name"].StringValue() == name {
-			return s.ObjectValue().Mappable()
-		}
-	}
-	require.Failf(t, "subnet not declared", "%s in %s", name, vnet.ID)
-	return nil
-}
-
-// dependsOn tells whether a resource's registration lists another as a dependency.
-func dependsOn(r, on *registered) bool {
-	return slices.Contains(r.Dependencies, on.URN)
-}
-
 func TestClusterIsPrivateAndEgressesThroughUserDefinedRouting(t *testing.T) {
-	res := runStack(t, "dev")
-	cluster := res.one(t, typeManagedCluster)
+	res := mocktest.RunStack(t, "dev")
+	cluster := res.One(t, azuretype.ManagedCluster)
 	in := cluster.Inputs
 
-	assert.Equal(t, true, at(in, "apiServerAccessProfile", "enablePrivateCluster").BoolValue())
-	assert.Equal(t, false, at(in, "apiServerAccessProfile", "enablePrivateClusterPublicFQDN").BoolValue())
-	assert.Equal(t, "userDefinedRouting", str(in, "networkProfile", "outboundType"))
-	assert.Equal(t, "azure", str(in, "networkProfile", "networkPlugin"))
-	assert.Equal(t, "overlay", str(in, "networkProfile", "networkPluginMode"))
-	assert.Equal(t, "cilium", str(in, "networkProfile", "networkPolicy"))
-	assert.Equal(t, "172.16.0.0/16", str(in, "networkProfile", "serviceCidr"))
-	assert.Equal(t, "172.16.0.10", str(in, "networkProfile", "dnsServiceIP"))
-	assert.Equal(t, "192.168.0.0/16", str(in, "networkProfile", "podCidr"))
-	assert.Equal(t, true, at(in, "disableLocalAccounts").BoolValue())
-	assert.Equal(t, true, at(in, "aadProfile", "managed").BoolValue())
-	assert.Equal(t, true, at(in, "aadProfile", "enableAzureRBAC").BoolValue())
+	assert.Equal(t, true, mocktest.At(in, "apiServerAccessProfile", "enablePrivateCluster").BoolValue())
+	assert.Equal(t, false, mocktest.At(in, "apiServerAccessProfile", "enablePrivateClusterPublicFQDN").BoolValue())
+	assert.Equal(t, "userDefinedRouting", mocktest.Str(in, "networkProfile", "outboundType"))
+	assert.Equal(t, "azure", mocktest.Str(in, "networkProfile", "networkPlugin"))
+	assert.Equal(t, "overlay", mocktest.Str(in, "networkProfile", "networkPluginMode"))
+	assert.Equal(t, "cilium", mocktest.Str(in, "networkProfile", "networkPolicy"))
+	assert.Equal(t, "172.16.0.0/16", mocktest.Str(in, "networkProfile", "serviceCidr"))
+	assert.Equal(t, "172.16.0.10", mocktest.Str(in, "networkProfile", "dnsServiceIP"))
+	assert.Equal(t, "192.168.0.0/16", mocktest.Str(in, "networkProfile", "podCidr"))
+	assert.Equal(t, true, mocktest.At(in, "disableLocalAccounts").BoolValue())
+	assert.Equal(t, true, mocktest.At(in, "aadProfile", "managed").BoolValue())
+	assert.Equal(t, true, mocktest.At(in, "aadProfile", "enableAzureRBAC").BoolValue())
 
-	identity := res.one(t, typeIdentity)
-	assert.Equal(t, "UserAssigned", str(in, "identity", "type"))
-	assert.Equal(t, []string{identity.ID}, strs(in, "identity", "userAssignedIdentities"))
+	identity := res.One(t, azuretype.Identity)
+	assert.Equal(t, "UserAssigned", mocktest.Str(in, "identity", "type"))
+	assert.Equal(t, []string{identity.ID}, mocktest.Strs(in, "identity", "userAssignedIdentities"))
 
-	pool := at(in, "agentPoolProfiles", 0).ObjectValue()
-	assert.Equal(t, "System", str(pool, "mode"))
-	assert.Equal(t, float64(2), at(pool, "count").NumberValue())
-	assert.Equal(t, "Standard_D4ds_v5", str(pool, "vmSize"))
-	assert.Equal(t, float64(110), at(pool, "maxPods").NumberValue())
-	assert.Equal(t, "1.36", str(pool, "orchestratorVersion"))
-	assert.Equal(t, "1.36", str(in, "kubernetesVersion"))
-	assert.Equal(t, res.vnet(t, devSpokeVNet).ID+"/subnets/snet-aks-nodes", str(pool, "vnetSubnetID"))
+	pool := mocktest.At(in, "agentPoolProfiles", 0).ObjectValue()
+	assert.Equal(t, "System", mocktest.Str(pool, "mode"))
+	assert.Equal(t, float64(2), mocktest.At(pool, "count").NumberValue())
+	assert.Equal(t, "Standard_D4ds_v5", mocktest.Str(pool, "vmSize"))
+	assert.Equal(t, float64(110), mocktest.At(pool, "maxPods").NumberValue())
+	assert.Equal(t, "1.36", mocktest.Str(pool, "orchestratorVersion"))
+	assert.Equal(t, "1.36", mocktest.Str(in, "kubernetesVersion"))
+	assert.Equal(t, res.VNet(t, devSpokeVNet).ID+"/subnets/snet-aks-nodes", mocktest.Str(pool, "vnetSubnetID"))
 }
 
 func TestDefaultRouteTargetsFirewallPrivateIP(t *testing.T) {
-	res := runStack(t, "dev")
-	route := res.one(t, typeRoute)
-	fw := res.one(t, typeFirewall)
-	routeTable := res.one(t, typeRouteTable)
+	res := mocktest.RunStack(t, "dev")
+	route := res.One(t, azuretype.Route)
+	fw := res.One(t, azuretype.Firewall)
+	routeTable := res.One(t, azuretype.RouteTable)
 
-	require.Equal(t, mockFirewallPrivateIP, str(fw.State, "ipConfigurations", 0, "privateIPAddress"), "mock fills the firewall's private IP")
-	assert.Equal(t, str(fw.State, "ipConfigurations", 0, "privateIPAddress"), str(route.Inputs, "nextHopIpAddress"))
-	assert.True(t, dependsOn(route, fw), "the next hop comes from the firewall's output")
-	assert.Equal(t, mockFirewallPrivateIP, res.outputs["firewallPrivateIp"])
-	assert.Equal(t, "0.0.0.0/0", str(route.Inputs, "addressPrefix"))
-	assert.Equal(t, "VirtualAppliance", str(route.Inputs, "nextHopType"))
-	assert.Equal(t, str(routeTable.State, "name"), str(route.Inputs, "routeTableName"))
-	assert.Equal(t, str(routeTable.Inputs, "resourceGroupName"), str(route.Inputs, "resourceGroupName"))
-	assert.Equal(t, true, at(routeTable.Inputs, "disableBgpRoutePropagation").BoolValue())
-	assert.True(t, at(routeTable.Inputs, "routes").IsNull(), "routes are standalone, never inline")
+	require.Equal(t, azuremock.FirewallPrivateIP, mocktest.Str(fw.State, "ipConfigurations", 0, "privateIPAddress"), "mock fills the firewall's private IP")
+	assert.Equal(t, mocktest.Str(fw.State, "ipConfigurations", 0, "privateIPAddress"), mocktest.Str(route.Inputs, "nextHopIpAddress"))
+	assert.True(t, mocktest.DependsOn(route, fw), "the next hop comes from the firewall's output")
+	assert.Equal(t, azuremock.FirewallPrivateIP, res.Outputs["firewallPrivateIp"])
+	assert.Equal(t, "0.0.0.0/0", mocktest.Str(route.Inputs, "addressPrefix"))
+	assert.Equal(t, "VirtualAppliance", mocktest.Str(route.Inputs, "nextHopType"))
+	assert.Equal(t, mocktest.Str(routeTable.State, "name"), mocktest.Str(route.Inputs, "routeTableName"))
+	assert.Equal(t, mocktest.Str(routeTable.Inputs, "resourceGroupName"), mocktest.Str(route.Inputs, "resourceGroupName"))
+	assert.Equal(t, true, mocktest.At(routeTable.Inputs, "disableBgpRoutePropagation").BoolValue())
+	assert.True(t, mocktest.At(routeTable.Inputs, "routes").IsNull(), "routes are standalone, never inline")
 }
 
 func TestRouteTableIsOnAksAndJumpBoxSubnetsOnly(t *testing.T) {
-	res := runStack(t, "dev")
-	routeTable := res.one(t, typeRouteTable)
+	res := mocktest.RunStack(t, "dev")
+	routeTable := res.One(t, azuretype.RouteTable)
 
-	aks := subnet(t, res.vnet(t, devSpokeVNet), "snet-aks-nodes")
+	aks := mocktest.Subnet(t, res.VNet(t, devSpokeVNet), "snet-aks-nodes")
 	assert.Equal(t, devAksSubnet, aks["addressPrefix"])
 	assert.Equal(t, map[string]any{"id": routeTable.ID}, aks["routeTable"])
 
-	jump := subnet(t, res.vnet(t, devHubVNet), "snet-jumpbox")
+	jump := mocktest.Subnet(t, res.VNet(t, devHubVNet), "snet-jumpbox")
 	assert.Equal(t, map[string]any{"id": routeTable.ID}, jump["routeTable"])
 
-	fwSubnet := subnet(t, res.vnet(t, devHubVNet), "AzureFirewallSubnet")
+	fwSubnet := mocktest.Subnet(t, res.VNet(t, devHubVNet), "AzureFirewallSubnet")
 	assert.Nil(t, fwSubnet["routeTable"], "the firewall's own subnet must keep its direct internet route")
 }
 
@@ -124,34 +99,34 @@ func TestPeeringsConnectHubAndSpokeBothWays(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := withConfig(t, all(set("hub", "hasGateway", tc.hasGateway), set("hub", "gatewaySubnet", "10.0.0.192/27")))
-			res, err := run(t, "dev", cfg)
+			cfg := mocktest.WithConfig(t, mocktest.All(mocktest.Set("hub", "hasGateway", tc.hasGateway), mocktest.Set("hub", "gatewaySubnet", "10.0.0.192/27")))
+			res, err := mocktest.Run(t, "dev", cfg)
 			require.NoError(t, err)
-			hubVNet, spokeVNet := res.vnet(t, devHubVNet), res.vnet(t, devSpokeVNet)
-			peerings := res.ofType(typePeering)
+			hubVNet, spokeVNet := res.VNet(t, devHubVNet), res.VNet(t, devSpokeVNet)
+			peerings := res.OfType(azuretype.Peering)
 			require.Len(t, peerings, 2)
 
-			byLocal := map[string]*registered{}
+			byLocal := map[string]*mocktest.Registered{}
 			for _, p := range peerings {
-				byLocal[str(p.Inputs, "virtualNetworkName")] = p
-				assert.Equal(t, true, at(p.Inputs, "allowVirtualNetworkAccess").BoolValue())
-				assert.Equal(t, true, at(p.Inputs, "allowForwardedTraffic").BoolValue())
+				byLocal[mocktest.Str(p.Inputs, "virtualNetworkName")] = p
+				assert.Equal(t, true, mocktest.At(p.Inputs, "allowVirtualNetworkAccess").BoolValue())
+				assert.Equal(t, true, mocktest.At(p.Inputs, "allowForwardedTraffic").BoolValue())
 			}
 			hubSide, spokeSide := byLocal[devHubVNet], byLocal[devSpokeVNet]
 			require.NotNil(t, hubSide)
 			require.NotNil(t, spokeSide)
-			assert.Equal(t, spokeVNet.ID, str(hubSide.Inputs, "remoteVirtualNetwork", "id"))
-			assert.Equal(t, hubVNet.ID, str(spokeSide.Inputs, "remoteVirtualNetwork", "id"))
-			assert.Equal(t, str(hubVNet.Inputs, "resourceGroupName"), str(hubSide.Inputs, "resourceGroupName"))
-			assert.Equal(t, str(spokeVNet.Inputs, "resourceGroupName"), str(spokeSide.Inputs, "resourceGroupName"))
-			assert.Equal(t, tc.hasGateway, at(hubSide.Inputs, "allowGatewayTransit").BoolValue())
-			assert.Equal(t, false, at(hubSide.Inputs, "useRemoteGateways").BoolValue())
-			assert.Equal(t, tc.hasGateway, at(spokeSide.Inputs, "useRemoteGateways").BoolValue())
-			gateway := subnet(t, hubVNet, "GatewaySubnet")
+			assert.Equal(t, spokeVNet.ID, mocktest.Str(hubSide.Inputs, "remoteVirtualNetwork", "id"))
+			assert.Equal(t, hubVNet.ID, mocktest.Str(spokeSide.Inputs, "remoteVirtualNetwork", "id"))
+			assert.Equal(t, mocktest.Str(hubVNet.Inputs, "resourceGroupName"), mocktest.Str(hubSide.Inputs, "resourceGroupName"))
+			assert.Equal(t, mocktest.Str(spokeVNet.Inputs, "resourceGroupName"), mocktest.Str(spokeSide.Inputs, "resourceGroupName"))
+			assert.Equal(t, tc.hasGateway, mocktest.At(hubSide.Inputs, "allowGatewayTransit").BoolValue())
+			assert.Equal(t, false, mocktest.At(hubSide.Inputs, "useRemoteGateways").BoolValue())
+			assert.Equal(t, tc.hasGateway, mocktest.At(spokeSide.Inputs, "useRemoteGateways").BoolValue())
+			gateway := mocktest.Subnet(t, hubVNet, "GatewaySubnet")
 			assert.Equal(t, "10.0.0.192/27", gateway["addressPrefix"], "declared inline, so no update deletes it")
 			assert.Nil(t, gateway["networkSecurityGroup"], "Azure does not support an NSG on GatewaySubnet")
 			assert.Nil(t, gateway["routeTable"])
-			assert.Equal(t, false, at(spokeSide.Inputs, "allowGatewayTransit").BoolValue())
+			assert.Equal(t, false, mocktest.At(spokeSide.Inputs, "allowGatewayTransit").BoolValue())
 		})
 	}
 }
@@ -160,121 +135,105 @@ func TestHubVNetIsLinkedToTheClusterZone(t *testing.T) {
 	tests := []struct {
 		mode        string
 		zoneName    string
-		zoneGroup   func(res *result) string
+		zoneGroup   func(res *mocktest.Result) string
 		linkedVNets []string
 	}{
 		{
 			mode:        "system",
-			zoneName:    mockZoneGUID + ".privatelink.westeurope.azmk8s.io",
-			zoneGroup:   func(res *result) string { return "MC_rg-hubspoke-dev-spoke_aks-hubspoke-dev_westeurope" },
+			zoneName:    azuremock.ZoneGUID + ".privatelink.westeurope.azmk8s.io",
+			zoneGroup:   func(res *mocktest.Result) string { return "MC_rg-hubspoke-dev-spoke_aks-hubspoke-dev_westeurope" },
 			linkedVNets: []string{devHubVNet},
 		},
 		{
 			mode:        "custom",
 			zoneName:    "privatelink.westeurope.azmk8s.io",
-			zoneGroup:   func(res *result) string { return "rg-hubspoke-dev-hub" },
+			zoneGroup:   func(res *mocktest.Result) string { return "rg-hubspoke-dev-hub" },
 			linkedVNets: []string{devHubVNet, devSpokeVNet},
 		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.mode, func(t *testing.T) {
-			res, err := run(t, "dev", withConfig(t, func(c map[string]any) { c["dns"] = map[string]any{"zoneMode": tc.mode} }))
+			res, err := mocktest.Run(t, "dev", mocktest.WithConfig(t, func(c map[string]any) { c["dns"] = map[string]any{"zoneMode": tc.mode} }))
 			require.NoError(t, err)
-			cluster := res.one(t, typeManagedCluster)
-			fqdn := str(cluster.State, "privateFQDN")
+			cluster := res.One(t, azuretype.ManagedCluster)
+			fqdn := mocktest.Str(cluster.State, "privateFQDN")
 			require.True(t, strings.HasSuffix(fqdn, "."+tc.zoneName), "mock FQDN %s lies in %s", fqdn, tc.zoneName)
 
-			links := res.ofType(typeVNetLink)
+			links := res.OfType(azuretype.VNetLink)
 			require.Len(t, links, len(tc.linkedVNets))
 			var linked []string
 			for _, link := range links {
-				vnet := res.byID(str(link.Inputs, "virtualNetwork", "id"))
+				vnet := res.ByID(mocktest.Str(link.Inputs, "virtualNetwork", "id"))
 				require.NotNil(t, vnet, "link points at a registered VNet")
-				linked = append(linked, str(vnet.Inputs, "virtualNetworkName"))
-				assert.Equal(t, tc.zoneName, str(link.Inputs, "privateZoneName"))
-				assert.Equal(t, tc.zoneGroup(res), str(link.Inputs, "resourceGroupName"))
-				assert.Equal(t, "global", str(link.Inputs, "location"))
-				assert.Equal(t, false, at(link.Inputs, "registrationEnabled").BoolValue())
+				linked = append(linked, mocktest.Str(vnet.Inputs, "virtualNetworkName"))
+				assert.Equal(t, tc.zoneName, mocktest.Str(link.Inputs, "privateZoneName"))
+				assert.Equal(t, tc.zoneGroup(res), mocktest.Str(link.Inputs, "resourceGroupName"))
+				assert.Equal(t, "global", mocktest.Str(link.Inputs, "location"))
+				assert.Equal(t, false, mocktest.At(link.Inputs, "registrationEnabled").BoolValue())
 			}
 			assert.ElementsMatch(t, tc.linkedVNets, linked)
-			assert.Equal(t, tc.zoneName, res.outputs["privateDnsZoneName"])
-			assert.Equal(t, fqdn, res.outputs["clusterPrivateFqdn"])
+			assert.Equal(t, tc.zoneName, res.Outputs["privateDnsZoneName"])
+			assert.Equal(t, fqdn, res.Outputs["clusterPrivateFqdn"])
 		})
 	}
 }
 
 func TestCustomZoneExistsLinkedAndGrantedBeforeTheCluster(t *testing.T) {
-	res, err := run(t, "dev", withConfig(t, func(c map[string]any) { c["dns"] = map[string]any{"zoneMode": "custom"} }))
+	res, err := mocktest.Run(t, "dev", mocktest.WithConfig(t, func(c map[string]any) { c["dns"] = map[string]any{"zoneMode": "custom"} }))
 	require.NoError(t, err)
-	zone := res.one(t, typePrivateZone)
-	cluster := res.one(t, typeManagedCluster)
+	zone := res.One(t, azuretype.PrivateZone)
+	cluster := res.One(t, azuretype.ManagedCluster)
 
-	assert.Equal(t, "privatelink.westeurope.azmk8s.io", str(zone.Inputs, "privateZoneName"))
-	assert.Equal(t, "rg-hubspoke-dev-hub", str(zone.Inputs, "resourceGroupName"))
-	assert.Equal(t, "global", str(zone.Inputs, "location"))
-	assert.Equal(t, zone.ID, str(cluster.Inputs, "apiServerAccessProfile", "privateDNSZone"))
-	for _, link := range res.ofType(typeVNetLink) {
-		assert.True(t, dependsOn(cluster, link), "cluster waits for %s", link.Name)
+	assert.Equal(t, "privatelink.westeurope.azmk8s.io", mocktest.Str(zone.Inputs, "privateZoneName"))
+	assert.Equal(t, "rg-hubspoke-dev-hub", mocktest.Str(zone.Inputs, "resourceGroupName"))
+	assert.Equal(t, "global", mocktest.Str(zone.Inputs, "location"))
+	assert.Equal(t, zone.ID, mocktest.Str(cluster.Inputs, "apiServerAccessProfile", "privateDNSZone"))
+	for _, link := range res.OfType(azuretype.VNetLink) {
+		assert.True(t, mocktest.DependsOn(cluster, link), "cluster waits for %s", link.Name)
 	}
-	var zoneGrant *registered
-	for _, ra := range res.ofType(typeRoleAssignment) {
-		if str(ra.Inputs, "scope") == zone.ID {
+	var zoneGrant *mocktest.Registered
+	for _, ra := range res.OfType(azuretype.RoleAssignment) {
+		if mocktest.Str(ra.Inputs, "scope") == zone.ID {
 			zoneGrant = ra
 		}
 	}
 	require.NotNil(t, zoneGrant, "identity holds a role on the zone")
-	assert.Equal(t, "/subscriptions/"+mockSubscriptionID+"/providers/Microsoft.Authorization/roleDefinitions/b12aa53e-6015-4669-85d0-8515ebb3ae7f",
-		str(zoneGrant.Inputs, "roleDefinitionId"))
-	assert.True(t, dependsOn(cluster, zoneGrant))
+	assert.Equal(t, "/subscriptions/"+azuremock.SubscriptionID+"/providers/Microsoft.Authorization/roleDefinitions/b12aa53e-6015-4669-85d0-8515ebb3ae7f",
+		mocktest.Str(zoneGrant.Inputs, "roleDefinitionId"))
+	assert.True(t, mocktest.DependsOn(cluster, zoneGrant))
 
-	system := runStack(t, "dev")
-	assert.Equal(t, "system", str(system.one(t, typeManagedCluster).Inputs, "apiServerAccessProfile", "privateDNSZone"))
-	assert.Empty(t, system.ofType(typePrivateZone), "system mode: AKS creates the zone")
-}
-
-// ruleByName finds a rule in any collection of the rule collection groups.
-func ruleByName(t testing.TB, res *result, name string) map[string]any {
-	t.Helper()
-	for _, g := range res.ofType(typeRuleGroup) {
-		for _, c := range at(g.Inputs, "ruleCollections").ArrayValue() {
-			for _, r := range c.ObjectValue()["rules"].ArrayValue() {
-				if r.ObjectValue()["name"].StringValue() == name {
-					return r.ObjectValue().Mappable()
-				}
-			}
-		}
-	}
-	require.Failf(t, "firewall rule not found", "%s", name)
-	return nil
+	system := mocktest.RunStack(t, "dev")
+	assert.Equal(t, "system", mocktest.Str(system.One(t, azuretype.ManagedCluster).Inputs, "apiServerAccessProfile", "privateDNSZone"))
+	assert.Empty(t, system.OfType(azuretype.PrivateZone), "system mode: AKS creates the zone")
 }
 
 func TestFirewallAllowsContainerRegistryAndOSUpdates(t *testing.T) {
-	res := runStack(t, "dev")
+	res := mocktest.RunStack(t, "dev")
 
-	acr := ruleByName(t, res, "azurecontainerregistry")
+	acr := mocktest.RuleByName(t, res, "azurecontainerregistry")
 	assert.Equal(t, "NetworkRule", acr["ruleType"])
 	assert.Equal(t, []any{"AzureContainerRegistry"}, acr["destinationAddresses"])
 	assert.Equal(t, []any{"TCP"}, acr["ipProtocols"])
 	assert.Equal(t, []any{"443"}, acr["destinationPorts"])
 	assert.Equal(t, []any{devAksSubnet}, acr["sourceAddresses"])
 
-	updates := ruleByName(t, res, "os-updates")
+	updates := mocktest.RuleByName(t, res, "os-updates")
 	assert.Equal(t, "ApplicationRule", updates["ruleType"])
 	assert.Subset(t, updates["targetFqdns"], []any{"security.ubuntu.com", "azure.archive.ubuntu.com"})
 	assert.Equal(t, []any{map[string]any{"protocolType": "Http", "port": float64(80)}}, updates["protocols"])
 	assert.ElementsMatch(t, []any{devAksSubnet, devJumpSubnet}, updates["sourceAddresses"])
 
-	tag := ruleByName(t, res, "aks-fqdn-tag")
+	tag := mocktest.RuleByName(t, res, "aks-fqdn-tag")
 	assert.Equal(t, []any{"AzureKubernetesService"}, tag["fqdnTags"])
-	core := ruleByName(t, res, "aks-core-fqdns")
+	core := mocktest.RuleByName(t, res, "aks-core-fqdns")
 	assert.Contains(t, core["targetFqdns"], "mcr.microsoft.com")
 	assert.Contains(t, core["targetFqdns"], "packages.aks.azure.com")
-	ntp := ruleByName(t, res, "ntp")
+	ntp := mocktest.RuleByName(t, res, "ntp")
 	assert.Equal(t, []any{"ntp.ubuntu.com"}, ntp["destinationFqdns"])
 	assert.Equal(t, []any{"123"}, ntp["destinationPorts"])
 
-	for _, g := range res.ofType(typeRuleGroup) {
-		for _, c := range at(g.Inputs, "ruleCollections").ArrayValue() {
+	for _, g := range res.OfType(azuretype.RuleCollectionGroup) {
+		for _, c := range mocktest.At(g.Inputs, "ruleCollections").ArrayValue() {
 			coll := c.ObjectValue().Mappable()
 			assert.Equal(t, "FirewallPolicyFilterRuleCollection", coll["ruleCollectionType"])
 			assert.Equal(t, map[string]any{"type": "Allow"}, coll["action"])
@@ -286,17 +245,17 @@ func TestFirewallAllowsContainerRegistryAndOSUpdates(t *testing.T) {
 		}
 	}
 
-	policy := res.one(t, typeFirewallPolicy)
-	assert.Equal(t, true, at(policy.Inputs, "dnsSettings", "enableProxy").BoolValue())
-	assert.Equal(t, "Standard", str(policy.Inputs, "sku", "tier"))
-	fw := res.one(t, typeFirewall)
-	assert.Equal(t, policy.ID, str(fw.Inputs, "firewallPolicy", "id"))
-	assert.Equal(t, res.vnet(t, devHubVNet).ID+"/subnets/AzureFirewallSubnet", str(fw.Inputs, "ipConfigurations", 0, "subnet", "id"))
-	pip := res.named(t, typePublicIP, "pip-hubspoke-dev-afw")
-	assert.Equal(t, pip.ID, str(fw.Inputs, "ipConfigurations", 0, "publicIPAddress", "id"))
-	assert.Equal(t, "Standard", str(pip.Inputs, "sku", "name"))
-	assert.Equal(t, "Static", str(pip.Inputs, "publicIPAllocationMethod"))
-	assert.Equal(t, str(pip.State, "ipAddress"), res.outputs["firewallPublicIp"])
+	policy := res.One(t, azuretype.FirewallPolicy)
+	assert.Equal(t, true, mocktest.At(policy.Inputs, "dnsSettings", "enableProxy").BoolValue())
+	assert.Equal(t, "Standard", mocktest.Str(policy.Inputs, "sku", "tier"))
+	fw := res.One(t, azuretype.Firewall)
+	assert.Equal(t, policy.ID, mocktest.Str(fw.Inputs, "firewallPolicy", "id"))
+	assert.Equal(t, res.VNet(t, devHubVNet).ID+"/subnets/AzureFirewallSubnet", mocktest.Str(fw.Inputs, "ipConfigurations", 0, "subnet", "id"))
+	pip := res.Named(t, azuretype.PublicIP, "pip-hubspoke-dev-afw")
+	assert.Equal(t, pip.ID, mocktest.Str(fw.Inputs, "ipConfigurations", 0, "publicIPAddress", "id"))
+	assert.Equal(t, "Standard", mocktest.Str(pip.Inputs, "sku", "name"))
+	assert.Equal(t, "Static", mocktest.Str(pip.Inputs, "publicIPAllocationMethod"))
+	assert.Equal(t, mocktest.Str(pip.State, "ipAddress"), res.Outputs["firewallPublicIp"])
 }
 
 // list reads an optional list field of a rule.
@@ -306,43 +265,43 @@ func list(v any) []any {
 }
 
 func TestRuleCollectionGroupsApplyOneAtATimeBeforeTheFirewall(t *testing.T) {
-	res := runStack(t, "dev")
-	groups := res.ofType(typeRuleGroup)
+	res := mocktest.RunStack(t, "dev")
+	groups := res.OfType(azuretype.RuleCollectionGroup)
 	require.Len(t, groups, 2)
-	byName := map[string]*registered{}
+	byName := map[string]*mocktest.Registered{}
 	for _, g := range groups {
-		byName[str(g.Inputs, "ruleCollectionGroupName")] = g
+		byName[mocktest.Str(g.Inputs, "ruleCollectionGroupName")] = g
 	}
 	network, application := byName["rcg-network"], byName["rcg-application"]
 	require.NotNil(t, network)
 	require.NotNil(t, application)
-	assert.True(t, dependsOn(application, network), "application rules wait for network rules")
-	assert.False(t, dependsOn(network, application))
-	fw := res.one(t, typeFirewall)
-	assert.True(t, dependsOn(fw, network))
-	assert.True(t, dependsOn(fw, application))
+	assert.True(t, mocktest.DependsOn(application, network), "application rules wait for network rules")
+	assert.False(t, mocktest.DependsOn(network, application))
+	fw := res.One(t, azuretype.Firewall)
+	assert.True(t, mocktest.DependsOn(fw, network))
+	assert.True(t, mocktest.DependsOn(fw, application))
 }
 
 func TestJumpBoxHasNoPublicIPAndNoPassword(t *testing.T) {
-	res := runStack(t, "dev")
-	vm := res.one(t, typeVM)
-	nic := res.one(t, typeNIC)
-	cfg := withConfig(t, func(map[string]any) {})
+	res := mocktest.RunStack(t, "dev")
+	vm := res.One(t, azuretype.VM)
+	nic := res.One(t, azuretype.NIC)
+	cfg := mocktest.WithConfig(t, func(map[string]any) {})
 	wantKey := strings.TrimSpace(configValueOf(t, cfg, "jumpBox", "sshPublicKey"))
 
-	assert.True(t, at(vm.Inputs, "osProfile", "adminPassword").IsNull(), "no password")
-	assert.Equal(t, true, at(vm.Inputs, "osProfile", "linuxConfiguration", "disablePasswordAuthentication").BoolValue())
-	assert.Equal(t, wantKey, str(vm.Inputs, "osProfile", "linuxConfiguration", "ssh", "publicKeys", 0, "keyData"))
-	assert.Equal(t, "/home/azureuser/.ssh/authorized_keys", str(vm.Inputs, "osProfile", "linuxConfiguration", "ssh", "publicKeys", 0, "path"))
-	assert.Equal(t, nic.ID, str(vm.Inputs, "networkProfile", "networkInterfaces", 0, "id"))
+	assert.True(t, mocktest.At(vm.Inputs, "osProfile", "adminPassword").IsNull(), "no password")
+	assert.Equal(t, true, mocktest.At(vm.Inputs, "osProfile", "linuxConfiguration", "disablePasswordAuthentication").BoolValue())
+	assert.Equal(t, wantKey, mocktest.Str(vm.Inputs, "osProfile", "linuxConfiguration", "ssh", "publicKeys", 0, "keyData"))
+	assert.Equal(t, "/home/azureuser/.ssh/authorized_keys", mocktest.Str(vm.Inputs, "osProfile", "linuxConfiguration", "ssh", "publicKeys", 0, "path"))
+	assert.Equal(t, nic.ID, mocktest.Str(vm.Inputs, "networkProfile", "networkInterfaces", 0, "id"))
 
-	assert.True(t, at(nic.Inputs, "ipConfigurations", 0, "publicIPAddress").IsNull(), "no public IP on the NIC")
-	assert.Equal(t, res.vnet(t, devHubVNet).ID+"/subnets/snet-jumpbox", str(nic.Inputs, "ipConfigurations", 0, "subnet", "id"))
-	assert.Equal(t, mockJumpBoxPrivateIP, res.outputs["jumpBoxPrivateIp"])
+	assert.True(t, mocktest.At(nic.Inputs, "ipConfigurations", 0, "publicIPAddress").IsNull(), "no public IP on the NIC")
+	assert.Equal(t, res.VNet(t, devHubVNet).ID+"/subnets/snet-jumpbox", mocktest.Str(nic.Inputs, "ipConfigurations", 0, "subnet", "id"))
+	assert.Equal(t, azuremock.JumpBoxPrivateIP, res.Outputs["jumpBoxPrivateIp"])
 
 	assert.Empty(t, publicIPsOutsideFirewallAndBastion(res), "public IPs only where the design needs them")
 
-	customData, err := base64.StdEncoding.DecodeString(str(vm.Inputs, "osProfile", "customData"))
+	customData, err := base64.StdEncoding.DecodeString(mocktest.Str(vm.Inputs, "osProfile", "customData"))
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(string(customData), "#cloud-config\n"))
 	assert.Contains(t, string(customData), "apt-get install -y azure-cli")
@@ -352,77 +311,77 @@ func TestJumpBoxHasNoPublicIPAndNoPassword(t *testing.T) {
 func configValueOf(t testing.TB, cfg map[string]string, key, field string) string {
 	t.Helper()
 	var obj map[string]any
-	require.NoError(t, json.Unmarshal([]byte(cfg[project+":"+key]), &obj))
+	require.NoError(t, json.Unmarshal([]byte(cfg[mocktest.Project+":"+key]), &obj))
 	return obj[field].(string)
 }
 
 func TestClusterWaitsForRouteRuleGroupsPeeringsAndRoleAssignments(t *testing.T) {
-	res := runStack(t, "dev")
-	cluster := res.one(t, typeManagedCluster)
-	route := res.one(t, typeRoute)
-	assert.True(t, dependsOn(cluster, route), "cluster waits for the default route")
-	for _, g := range res.ofType(typeRuleGroup) {
-		assert.True(t, dependsOn(cluster, g), "cluster waits for %s", g.Name)
+	res := mocktest.RunStack(t, "dev")
+	cluster := res.One(t, azuretype.ManagedCluster)
+	route := res.One(t, azuretype.Route)
+	assert.True(t, mocktest.DependsOn(cluster, route), "cluster waits for the default route")
+	for _, g := range res.OfType(azuretype.RuleCollectionGroup) {
+		assert.True(t, mocktest.DependsOn(cluster, g), "cluster waits for %s", g.Name)
 	}
-	for _, p := range res.ofType(typePeering) {
-		assert.True(t, dependsOn(cluster, p), "cluster waits for %s", p.Name)
+	for _, p := range res.OfType(azuretype.Peering) {
+		assert.True(t, mocktest.DependsOn(cluster, p), "cluster waits for %s", p.Name)
 	}
 
-	identity := res.one(t, typeIdentity)
-	routeTable := res.one(t, typeRouteTable)
-	spokeVNet := res.vnet(t, devSpokeVNet)
-	var grants []*registered
-	for _, ra := range res.ofType(typeRoleAssignment) {
-		if str(ra.Inputs, "principalId") == str(identity.State, "principalId") {
+	identity := res.One(t, azuretype.Identity)
+	routeTable := res.One(t, azuretype.RouteTable)
+	spokeVNet := res.VNet(t, devSpokeVNet)
+	var grants []*mocktest.Registered
+	for _, ra := range res.OfType(azuretype.RoleAssignment) {
+		if mocktest.Str(ra.Inputs, "principalId") == mocktest.Str(identity.State, "principalId") {
 			grants = append(grants, ra)
 		}
 	}
 	require.Len(t, grants, 2, "the control-plane identity's grants")
 	var scopes []string
 	for _, ra := range grants {
-		assert.True(t, dependsOn(cluster, ra), "cluster waits for %s", ra.Name)
-		scopes = append(scopes, str(ra.Inputs, "scope"))
-		assert.Equal(t, str(identity.State, "principalId"), str(ra.Inputs, "principalId"))
-		assert.Equal(t, "ServicePrincipal", str(ra.Inputs, "principalType"))
-		assert.Equal(t, "/subscriptions/"+mockSubscriptionID+"/providers/Microsoft.Authorization/roleDefinitions/4d97b98b-1d4f-4787-a291-c67834d212e7",
-			str(ra.Inputs, "roleDefinitionId"), "Network Contributor")
+		assert.True(t, mocktest.DependsOn(cluster, ra), "cluster waits for %s", ra.Name)
+		scopes = append(scopes, mocktest.Str(ra.Inputs, "scope"))
+		assert.Equal(t, mocktest.Str(identity.State, "principalId"), mocktest.Str(ra.Inputs, "principalId"))
+		assert.Equal(t, "ServicePrincipal", mocktest.Str(ra.Inputs, "principalType"))
+		assert.Equal(t, "/subscriptions/"+azuremock.SubscriptionID+"/providers/Microsoft.Authorization/roleDefinitions/4d97b98b-1d4f-4787-a291-c67834d212e7",
+			mocktest.Str(ra.Inputs, "roleDefinitionId"), "Network Contributor")
 	}
 	assert.ElementsMatch(t, []string{spokeVNet.ID, routeTable.ID}, scopes)
 }
 
 // componentOf says which component each resource type belongs to.
 var componentOf = map[string]string{
-	typeRouteTable:     "hubspoke:hub:Hub",
-	typeNIC:            "hubspoke:hub:Access",
-	typeVM:             "hubspoke:hub:Access",
-	typeFirewallPolicy: "hubspoke:firewall:Firewall",
-	typeRuleGroup:      "hubspoke:firewall:Firewall",
-	typeFirewall:       "hubspoke:firewall:Firewall",
-	typeRoute:          "hubspoke:firewall:Firewall",
-	typePeering:        "hubspoke:peering:Peering",
-	typePrivateZone:    "hubspoke:dns:Zone",
-	typeVNetLink:       "hubspoke:dns:Zone",
-	typeIdentity:       "hubspoke:spoke:Cluster",
-	typeAgentPool:      "hubspoke:spoke:Cluster",
-	typeBastion:        "hubspoke:hub:Access",
-	typeDCR:            "hubspoke:spoke:Cluster",
-	typeDCRA:           "hubspoke:spoke:Cluster",
-	typeWorkspace:      "hubspoke:monitoring:Monitoring",
-	typeRoleAssignment: "hubspoke:spoke:Cluster",
-	typeManagedCluster: "hubspoke:spoke:Cluster",
+	azuretype.RouteTable:             "hubspoke:hub:Hub",
+	azuretype.NIC:                    "hubspoke:hub:Access",
+	azuretype.VM:                     "hubspoke:hub:Access",
+	azuretype.FirewallPolicy:         "hubspoke:firewall:Firewall",
+	azuretype.RuleCollectionGroup:    "hubspoke:firewall:Firewall",
+	azuretype.Firewall:               "hubspoke:firewall:Firewall",
+	azuretype.Route:                  "hubspoke:firewall:Firewall",
+	azuretype.Peering:                "hubspoke:peering:Peering",
+	azuretype.PrivateZone:            "hubspoke:dns:Zone",
+	azuretype.VNetLink:               "hubspoke:dns:Zone",
+	azuretype.Identity:               "hubspoke:spoke:Cluster",
+	azuretype.AgentPool:              "hubspoke:spoke:Cluster",
+	azuretype.Bastion:                "hubspoke:hub:Access",
+	azuretype.DataCollectionRule:     "hubspoke:spoke:Cluster",
+	azuretype.DataCollectionRuleLink: "hubspoke:spoke:Cluster",
+	azuretype.Workspace:              "hubspoke:monitoring:Monitoring",
+	azuretype.RoleAssignment:         "hubspoke:spoke:Cluster",
+	azuretype.ManagedCluster:         "hubspoke:spoke:Cluster",
 }
 
 func TestEveryResourceIsParentedToItsComponentAndUsesTheExplicitProvider(t *testing.T) {
 	for _, mode := range []string{"system", "custom"} {
 		t.Run(mode, func(t *testing.T) {
-			res, err := run(t, "dev", withConfig(t, func(c map[string]any) { c["dns"] = map[string]any{"zoneMode": mode} }))
+			res, err := mocktest.Run(t, "dev", mocktest.WithConfig(t, func(c map[string]any) { c["dns"] = map[string]any{"zoneMode": mode} }))
 			require.NoError(t, err)
-			provider := res.one(t, typeProvider)
+			provider := res.One(t, azuretype.Provider)
 			components := 0
-			for _, r := range res.resources {
-				parent := res.byURN(r.Parent)
+			for _, r := range res.Resources {
+				parent := res.ByURN(r.Parent)
 				switch {
-				case r.Type == typeProvider:
+				case r.Type == azuretype.Provider:
 					assert.Nil(t, parent, "the provider is a top-level resource")
 				case strings.HasPrefix(r.Type, componentTypePrefix):
 					components++
@@ -441,23 +400,16 @@ func TestEveryResourceIsParentedToItsComponentAndUsesTheExplicitProvider(t *test
 	}
 }
 
-// taggable are the resource types Azure lets carry tags.
-var taggable = []string{
-	typeResourceGroup, typeVNet, typeRouteTable, typePublicIP, typeFirewallPolicy, typeFirewall, typeNIC,
-	typePrivateZone, typeVNetLink, typeVM, typeIdentity, typeManagedCluster, typeAgentPool, typeBastion, typeWorkspace,
-	typeNSG, typeDCR,
-}
-
 func TestEveryTaggableResourceCarriesTheStackTags(t *testing.T) {
-	res, err := run(t, "dev", withConfig(t, func(c map[string]any) { c["dns"] = map[string]any{"zoneMode": "custom"} }))
+	res, err := mocktest.Run(t, "dev", mocktest.WithConfig(t, func(c map[string]any) { c["dns"] = map[string]any{"zoneMode": "custom"} }))
 	require.NoError(t, err)
 	seen := 0
-	for _, r := range res.resources {
-		if !slices.Contains(taggable, r.Type) {
+	for _, r := range res.Resources {
+		if !azuretype.Table[r.Type].Taggable {
 			continue
 		}
 		seen++
-		tags := at(r.Inputs, "tags")
+		tags := mocktest.At(r.Inputs, "tags")
 		require.True(t, tags.IsObject(), "%s has tags", r.URN)
 		assert.Equal(t, map[string]any{"environment": "dev", "managedBy": "pulumi", "owner": "platform-team", "costCenter": "1234"},
 			tags.ObjectValue().Mappable(), "%s", r.URN)
@@ -466,42 +418,42 @@ func TestEveryTaggableResourceCarriesTheStackTags(t *testing.T) {
 }
 
 func TestNamesFollowCloudAdoptionFramework(t *testing.T) {
-	res := runStack(t, "dev")
+	res := mocktest.RunStack(t, "dev")
 	want := map[string]string{
-		typeFirewall:       "afw-hubspoke-dev-hub",
-		typeFirewallPolicy: "afwp-hubspoke-dev-hub",
-		typeRouteTable:     "rt-hubspoke-dev-egress",
-		typeManagedCluster: devClusterName,
-		typeVM:             "vm-hubspoke-dev-jumpbox",
-		typeIdentity:       "id-hubspoke-dev-aks",
+		azuretype.Firewall:       "afw-hubspoke-dev-hub",
+		azuretype.FirewallPolicy: "afwp-hubspoke-dev-hub",
+		azuretype.RouteTable:     "rt-hubspoke-dev-egress",
+		azuretype.ManagedCluster: devClusterName,
+		azuretype.VM:             "vm-hubspoke-dev-jumpbox",
+		azuretype.Identity:       "id-hubspoke-dev-aks",
 	}
 	for typ, name := range want {
-		assert.Equal(t, name, str(res.one(t, typ).State, "name"), typ)
+		assert.Equal(t, name, mocktest.Str(res.One(t, typ).State, "name"), typ)
 	}
 	var groups []string
-	for _, rg := range res.ofType(typeResourceGroup) {
-		groups = append(groups, str(rg.Inputs, "resourceGroupName"))
-		assert.Equal(t, devLocation, str(rg.Inputs, "location"))
+	for _, rg := range res.OfType(azuretype.ResourceGroup) {
+		groups = append(groups, mocktest.Str(rg.Inputs, "resourceGroupName"))
+		assert.Equal(t, devLocation, mocktest.Str(rg.Inputs, "location"))
 	}
 	assert.ElementsMatch(t, []string{"rg-hubspoke-dev-hub", "rg-hubspoke-dev-spoke", "rg-hubspoke-dev-ops"}, groups)
 }
 
 func TestStackOutputsGiveAccessAndDNSCheckCommands(t *testing.T) {
-	res := runStack(t, "dev")
-	cluster := res.one(t, typeManagedCluster)
-	fqdn := str(cluster.State, "privateFQDN")
-	o := res.outputs
+	res := mocktest.RunStack(t, "dev")
+	cluster := res.One(t, azuretype.ManagedCluster)
+	fqdn := mocktest.Str(cluster.State, "privateFQDN")
+	o := res.Outputs
 
 	assert.Equal(t, "rg-hubspoke-dev-hub", o["hubResourceGroupName"])
 	assert.Equal(t, "rg-hubspoke-dev-spoke", o["spokeResourceGroupName"])
-	assert.Equal(t, res.vnet(t, devHubVNet).ID, o["hubVnetId"])
-	assert.Equal(t, res.vnet(t, devSpokeVNet).ID, o["spokeVnetId"])
+	assert.Equal(t, res.VNet(t, devHubVNet).ID, o["hubVnetId"])
+	assert.Equal(t, res.VNet(t, devSpokeVNet).ID, o["spokeVnetId"])
 	assert.Equal(t, devClusterName, o["clusterName"])
 	assert.Equal(t, "vm-hubspoke-dev-jumpbox", o["jumpBoxName"])
 	assert.Equal(t, "az aks get-credentials --resource-group rg-hubspoke-dev-spoke --name aks-hubspoke-dev --overwrite-existing"+
 		" && kubelogin convert-kubeconfig -l azurecli && kubectl get nodes", o["clusterAccessFromJumpBox"])
 	assert.Equal(t, "az network bastion ssh --resource-group rg-hubspoke-dev-hub --name bas-hubspoke-dev-hub --target-resource-id "+
-		res.one(t, typeVM).ID+" --auth-type ssh-key --username azureuser --ssh-key ~/.ssh/id_ed25519", o["jumpBoxSsh"])
+		res.One(t, azuretype.VM).ID+" --auth-type ssh-key --username azureuser --ssh-key ~/.ssh/id_ed25519", o["jumpBoxSsh"])
 	assert.Contains(t, o["jumpBoxTunnel"], "az network bastion tunnel --resource-group rg-hubspoke-dev-hub --name bas-hubspoke-dev-hub")
 	assert.Equal(t, "az vm run-command invoke --resource-group rg-hubspoke-dev-hub --name vm-hubspoke-dev-jumpbox"+
 		" --command-id RunShellScript --scripts 'nslookup "+fqdn+"'", o["verifyDnsFromJumpBox"])

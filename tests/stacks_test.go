@@ -4,62 +4,49 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hubspoke/private-aks/internal/azuretype"
+	"github.com/hubspoke/private-aks/internal/mocktest"
 )
 
-// stackNames lists every stack file shipped beside Pulumi.yaml, so a new environment is covered
-// by every test that ranges over it without editing the test.
-func stackNames(t testing.TB) []string {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join("..", "Pulumi.*.yaml"))
-	require.NoError(t, err)
-	var names []string
-	for _, f := range files {
-		names = append(names, strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "Pulumi."), ".yaml"))
-	}
-	require.Contains(t, names, "dev")
-	require.Contains(t, names, "prod")
-	return names
-}
-
 func TestEveryShippedStackBuildsAPrivateClusterBehindTheFirewall(t *testing.T) {
-	for _, name := range stackNames(t) {
+	for _, name := range mocktest.StackNames(t) {
 		t.Run(name, func(t *testing.T) {
-			res := runStack(t, name)
-			cluster := res.one(t, typeManagedCluster)
-			assert.Equal(t, true, at(cluster.Inputs, "apiServerAccessProfile", "enablePrivateCluster").BoolValue())
-			assert.Equal(t, "userDefinedRouting", str(cluster.Inputs, "networkProfile", "outboundType"))
-			assert.Equal(t, str(res.one(t, typeFirewall).State, "ipConfigurations", 0, "privateIPAddress"),
-				str(res.one(t, typeRoute).Inputs, "nextHopIpAddress"))
-			assert.Equal(t, name, str(res.one(t, typeManagedCluster).Inputs, "tags", "environment"))
+			res := mocktest.RunStack(t, name)
+			cluster := res.One(t, azuretype.ManagedCluster)
+			assert.Equal(t, true, mocktest.At(cluster.Inputs, "apiServerAccessProfile", "enablePrivateCluster").BoolValue())
+			assert.Equal(t, "userDefinedRouting", mocktest.Str(cluster.Inputs, "networkProfile", "outboundType"))
+			assert.Equal(t, mocktest.Str(res.One(t, azuretype.Firewall).State, "ipConfigurations", 0, "privateIPAddress"),
+				mocktest.Str(res.One(t, azuretype.Route).Inputs, "nextHopIpAddress"))
+			assert.Equal(t, name, mocktest.Str(res.One(t, azuretype.ManagedCluster).Inputs, "tags", "environment"))
 		})
 	}
 }
 
 func TestProdIsZoneRedundantPremiumAndProtected(t *testing.T) {
-	prod := runStack(t, "prod")
+	prod := mocktest.RunStack(t, "prod")
 	zones := []string{"1", "2", "3"}
-	assert.Equal(t, zones, strs(prod.one(t, typeManagedCluster).Inputs, "agentPoolProfiles", 0, "availabilityZones"))
-	assert.Equal(t, zones, strs(prod.one(t, typeFirewall).Inputs, "zones"))
-	assert.Equal(t, "Premium", str(prod.one(t, typeFirewall).Inputs, "sku", "tier"))
-	assert.NotEqual(t, "system", str(prod.one(t, typeManagedCluster).Inputs, "apiServerAccessProfile", "privateDNSZone"), "custom zone")
+	assert.Equal(t, zones, mocktest.Strs(prod.One(t, azuretype.ManagedCluster).Inputs, "agentPoolProfiles", 0, "availabilityZones"))
+	assert.Equal(t, zones, mocktest.Strs(prod.One(t, azuretype.Firewall).Inputs, "zones"))
+	assert.Equal(t, "Premium", mocktest.Str(prod.One(t, azuretype.Firewall).Inputs, "sku", "tier"))
+	assert.NotEqual(t, "system", mocktest.Str(prod.One(t, azuretype.ManagedCluster).Inputs, "apiServerAccessProfile", "privateDNSZone"), "custom zone")
 
 	var protected []string
-	for _, r := range prod.resources {
+	for _, r := range prod.Resources {
 		if r.Protect {
-			protected = append(protected, r.Type+" "+str(r.State, "name"))
+			protected = append(protected, r.Type+" "+mocktest.Str(r.State, "name"))
 		}
 	}
 	assert.ElementsMatch(t, []string{
-		typeVNet + " vnet-hubspoke-prod-hub", typeVNet + " vnet-hubspoke-prod-spoke", typeFirewall + " afw-hubspoke-prod-hub",
-		typeManagedCluster + " aks-hubspoke-prod", typePrivateZone + " privatelink.westeurope.azmk8s.io",
+		azuretype.VNet + " vnet-hubspoke-prod-hub", azuretype.VNet + " vnet-hubspoke-prod-spoke", azuretype.Firewall + " afw-hubspoke-prod-hub",
+		azuretype.ManagedCluster + " aks-hubspoke-prod", azuretype.PrivateZone + " privatelink.westeurope.azmk8s.io",
 	}, protected)
 
-	for _, r := range runStack(t, "dev").resources {
+	for _, r := range mocktest.RunStack(t, "dev").Resources {
 		assert.False(t, r.Protect, "dev protects nothing: %s", r.URN)
 	}
 }
@@ -68,14 +55,14 @@ func TestProdIsZoneRedundantPremiumAndProtected(t *testing.T) {
 func pipelineStacks(t *testing.T, file string, matrix func(doc map[string]any) []string) []string {
 	t.Helper()
 	var doc map[string]any
-	readYAML(t, file, &doc)
+	mocktest.ReadYAML(t, file, &doc)
 	stacks := matrix(doc)
 	slices.Sort(stacks)
 	return stacks
 }
 
 func TestPipelinesPreviewEveryShippedStack(t *testing.T) {
-	want := stackNames(t)
+	want := mocktest.StackNames(t)
 	slices.Sort(want)
 	github := pipelineStacks(t, filepath.Join(".github", "workflows", "pull-request.yml"), func(doc map[string]any) []string {
 		var out []string
@@ -108,12 +95,12 @@ func TestPipelinesPreviewEveryShippedStack(t *testing.T) {
 // given: this test is what catches a misspelled top-level key in a shipped stack file. (Fields
 // inside the structured keys are checked by the program: unknown ones are rejected.)
 func TestStackFilesUseOnlyDeclaredKeys(t *testing.T) {
-	declared := declaredKeys(t)
-	for _, name := range stackNames(t) {
+	declared := mocktest.DeclaredKeys(t)
+	for _, name := range mocktest.StackNames(t) {
 		var st struct {
 			Config map[string]any `yaml:"config"`
 		}
-		readYAML(t, "Pulumi."+name+".yaml", &st)
+		mocktest.ReadYAML(t, "Pulumi."+name+".yaml", &st)
 		for key := range st.Config {
 			assert.Contains(t, declared, key, "Pulumi.%s.yaml sets %s, which Pulumi.yaml does not declare", name, key)
 		}

@@ -1,4 +1,4 @@
-package tests
+package offline_test
 
 import (
 	"context"
@@ -13,6 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hubspoke/private-aks/internal/azuremock"
+	"github.com/hubspoke/private-aks/internal/azuretype"
+	"github.com/hubspoke/private-aks/internal/mocktest"
 	"github.com/hubspoke/private-aks/offline"
 )
 
@@ -25,7 +27,7 @@ func openEngine(t *testing.T, repoRoot, stackName string) (context.Context, *off
 	ctx, cancel := context.WithTimeout(context.Background(), engineTimeout)
 	t.Cleanup(cancel)
 	cli, err := offline.FindCLI("..")
-	require.NoError(t, err)
+	require.NoError(t, err, "`make test-deps` builds the pinned CLI into bin/")
 	s, err := offline.Open(ctx, offline.Options{RepoRoot: repoRoot, Stack: stackName, StateDir: t.TempDir(), CLI: cli})
 	require.NoError(t, err)
 	return ctx, s
@@ -43,12 +45,12 @@ func onlyOps(t *testing.T, changes map[apitype.OpType]int, allowed ...apitype.Op
 
 func TestEngineRunsTheDevStack(t *testing.T) {
 	ctx, s := openEngine(t, "..", "dev")
-	mocked := runStack(t, "dev")
+	mocked := mocktest.RunStack(t, "dev")
 
 	changes, err := s.Preview(ctx)
 	require.NoError(t, err)
 	// Every resource the program registers, plus the stack itself.
-	assert.Equal(t, len(mocked.resources)+1, changes[apitype.OpCreate], "creates in %v", changes)
+	assert.Equal(t, len(mocked.Resources)+1, changes[apitype.OpCreate], "creates in %v", changes)
 	onlyOps(t, changes, apitype.OpCreate)
 
 	up, err := s.Up(ctx)
@@ -84,13 +86,13 @@ func TestEngineRunsTheDevStack(t *testing.T) {
 			assert.NotEmpty(t, r.Outputs, "%s has outputs", r.URN)
 		}
 		want := 0
-		for _, r := range mocked.resources {
-			if r.Custom && r.Type != typeProvider {
+		for _, r := range mocked.Resources {
+			if r.Custom && r.Type != azuretype.Provider {
 				want++
 			}
 		}
 		assert.Equal(t, want, customs, "every custom resource the program registers is in the state")
-		cluster := findType(t, st, typeManagedCluster)
+		cluster := findType(t, st, azuretype.ManagedCluster)
 		assert.GreaterOrEqual(t, len(cluster.Dependencies), 8, "the cluster's explicit and data dependencies are recorded")
 	})
 
@@ -102,8 +104,8 @@ func TestEngineRunsTheDevStack(t *testing.T) {
 			chain = append(chain, step.Type)
 		}
 		assert.Equal(t, []string{
-			typeResourceGroup, typeFirewallPolicy, typeRuleGroup, typeRuleGroup, typeFirewall, typeRoute,
-			typeManagedCluster, typeAgentPool,
+			azuretype.ResourceGroup, azuretype.FirewallPolicy, azuretype.RuleCollectionGroup, azuretype.RuleCollectionGroup, azuretype.Firewall, azuretype.Route,
+			azuretype.ManagedCluster, azuretype.AgentPool,
 		}, chain, model.String())
 		assert.Less(t, model.Length, model.SerialSum)
 	})
@@ -157,7 +159,7 @@ func editedStack(t *testing.T, name string, edit func(string) string) string {
 }
 
 func TestEveryStackFileLoadsWithTheCLIAndPassesValidation(t *testing.T) {
-	for _, name := range stackNames(t) {
+	for _, name := range mocktest.StackNames(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx, s := openEngine(t, "..", name)
 			cfg, err := s.Config(ctx)

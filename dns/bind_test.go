@@ -1,4 +1,4 @@
-package tests
+package dns_test
 
 import (
 	"context"
@@ -18,6 +18,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/hubspoke/private-aks/dns"
+	"github.com/hubspoke/private-aks/internal/azuretype"
+	"github.com/hubspoke/private-aks/internal/mocktest"
 )
 
 // These tests run Debian's BIND 9 (bind9, bind9-utils, bind9-dnsutils) and cloud-init on this
@@ -40,13 +42,6 @@ var (
 	strayClient = netip.MustParseAddr("127.0.0.5")
 )
 
-func requireTool(t *testing.T, name string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	require.NoError(t, err, "%s is missing: .ci/run installs it (apt-get install bind9 bind9-utils bind9-dnsutils cloud-init)", name)
-	return path
-}
-
 // freePorts finds n distinct free UDP ports on the loopback address.
 func freePorts(t *testing.T, n int) []uint16 {
 	t.Helper()
@@ -64,10 +59,10 @@ func freePorts(t *testing.T, n int) []uint16 {
 // forwarder mode: the named.conf its cloud-init writes and the script of its readiness gate.
 func shippedForwarder(t *testing.T) (namedConf, readiness string) {
 	t.Helper()
-	res, err := run(t, "dev", withConfig(t, dnsMode("forwarder")))
+	res, err := mocktest.Run(t, "dev", mocktest.WithConfig(t, mocktest.DNSMode("forwarder")))
 	require.NoError(t, err)
-	vm := res.named(t, typeVM, "vm-hubspoke-dev-dns-1")
-	customData, err := base64.StdEncoding.DecodeString(str(vm.Inputs, "osProfile", "customData"))
+	vm := res.Named(t, azuretype.VM, "vm-hubspoke-dev-dns-1")
+	customData, err := base64.StdEncoding.DecodeString(mocktest.Str(vm.Inputs, "osProfile", "customData"))
 	require.NoError(t, err)
 	var doc struct {
 		WriteFiles []struct{ Path, Content string } `yaml:"write_files"`
@@ -79,9 +74,9 @@ func shippedForwarder(t *testing.T) (namedConf, readiness string) {
 		}
 	}
 	require.NotEmpty(t, namedConf, "the forwarder's cloud-init writes named.conf")
-	for _, gate := range res.ofType(typeRunCommand) {
-		if str(gate.Inputs, "vmName") == "vm-hubspoke-dev-dns-1" {
-			readiness = str(gate.Inputs, "source", "script")
+	for _, gate := range res.OfType(azuretype.RunCommand) {
+		if mocktest.Str(gate.Inputs, "vmName") == "vm-hubspoke-dev-dns-1" {
+			readiness = mocktest.Str(gate.Inputs, "source", "script")
 		}
 	}
 	require.NotEmpty(t, readiness, "the forwarder has a readiness gate")
@@ -101,27 +96,12 @@ func relocate(t *testing.T, text string, moves map[string]string) string {
 }
 
 func TestGeneratedBindConfigPassesNamedCheckconf(t *testing.T) {
-	checkconf := requireTool(t, "named-checkconf")
+	checkconf := mocktest.RequireTool(t, "named-checkconf")
 	conf, _ := shippedForwarder(t)
 	file := filepath.Join(t.TempDir(), "named.conf")
 	require.NoError(t, os.WriteFile(file, []byte(conf), 0o644))
 	out, err := exec.Command(checkconf, file).CombinedOutput()
 	assert.NoError(t, err, "named-checkconf: %s", out)
-}
-
-func TestCloudInitPassesTheSchemaCheck(t *testing.T) {
-	cloudInit := requireTool(t, "cloud-init")
-	dir := t.TempDir()
-	forwarder := dns.ForwarderCloudInit(dns.BindConfig(dns.BindArgs{
-		ClusterZone: dns.ClusterZoneName("westeurope"), AzureDNS: dns.AzureDNS, Clients: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")},
-	}))
-	for name, doc := range map[string]string{"forwarder": forwarder, "jumpbox": jumpBoxCloudInit(t)} {
-		file := filepath.Join(dir, name+".yaml")
-		require.NoError(t, os.WriteFile(file, []byte(doc), 0o644))
-		out, err := exec.Command(cloudInit, "schema", "--config-file", file).CombinedOutput()
-		assert.NoError(t, err, "%s cloud-init: %s", name, out)
-		assert.Contains(t, string(out), "Valid cloud-config", name)
-	}
 }
 
 // record is one A record of a stand-in server's zone.
@@ -158,7 +138,7 @@ options {
 // startNamed runs named in the foreground until the test ends.
 func startNamed(t *testing.T, ctx context.Context, conf string) {
 	t.Helper()
-	named := requireTool(t, "named")
+	named := mocktest.RequireTool(t, "named")
 	cmd := exec.CommandContext(ctx, named, "-g", "-c", conf)
 	var log strings.Builder
 	cmd.Stdout, cmd.Stderr = &log, &log
@@ -175,7 +155,7 @@ func startNamed(t *testing.T, ctx context.Context, conf string) {
 // dig asks server for name from a source address and returns the status and the answers.
 func dig(t *testing.T, server netip.AddrPort, source netip.Addr, name string) (string, []string) {
 	t.Helper()
-	out, _ := exec.Command(requireTool(t, "dig"), "+time=2", "+tries=1", "-b", source.String(),
+	out, _ := exec.Command(mocktest.RequireTool(t, "dig"), "+time=2", "+tries=1", "-b", source.String(),
 		"-p", fmt.Sprint(server.Port()), "@"+server.Addr().String(), name, "A").CombinedOutput()
 	status := ""
 	if _, rest, ok := strings.Cut(string(out), "status: "); ok {
@@ -262,4 +242,15 @@ func TestForwarderPassesItsReadinessGateResolvesTheAPIServerAndOnPremNamesAndRef
 	status, answers = dig(t, forwarder, strayClient, apiServerFQDN)
 	assert.Equal(t, "REFUSED", status, "a client outside the VNet and on-premises ranges")
 	assert.Empty(t, answers)
+}
+
+func TestForwarderCloudInitPassesTheSchemaCheck(t *testing.T) {
+	cloudInit := mocktest.RequireTool(t, "cloud-init")
+	file := filepath.Join(t.TempDir(), "forwarder.yaml")
+	require.NoError(t, os.WriteFile(file, []byte(dns.ForwarderCloudInit(dns.BindConfig(dns.BindArgs{
+		ClusterZone: dns.ClusterZoneName("westeurope"), AzureDNS: dns.AzureDNS, Clients: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")},
+	}))), 0o644))
+	out, err := exec.Command(cloudInit, "schema", "--config-file", file).CombinedOutput()
+	assert.NoError(t, err, "forwarder cloud-init: %s", out)
+	assert.Contains(t, string(out), "Valid cloud-config")
 }
