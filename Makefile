@@ -3,7 +3,7 @@
 PULUMI_VERSION := v3.274.1
 STACK ?= dev
 
-.PHONY: pulumi preview-deps test-deps preview test topology
+.PHONY: pulumi preview-deps test-deps preview test topology policy-pack
 
 pulumi:
 	@if [ ! -x bin/pulumi ] && command -v pulumi >/dev/null 2>&1; then echo "using $$(command -v pulumi)"; \
@@ -29,10 +29,15 @@ define apt-install
 	fi
 endef
 
-preview-deps:
+preview-deps: policy-pack
 	$(call apt-install,$(PREVIEW_DEPS))
 
-test-deps: pulumi bin/actionlint
+# The policy pack (package policy) as the engine runs it: its binary and PulumiPolicy.yaml.
+policy-pack:
+	go build -o bin/policy/hubspoke-policy ./cmd/policy
+	cp policy/PulumiPolicy.yaml bin/policy/
+
+test-deps: pulumi policy-pack bin/actionlint
 	$(call apt-install,$(TEST_DEPS))
 
 # actionlint checks the GitHub workflows; pinned, built from the Go module proxy.

@@ -2,13 +2,18 @@ package offline_test
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -16,6 +21,7 @@ import (
 	"github.com/hubspoke/private-aks/internal/azuretype"
 	"github.com/hubspoke/private-aks/internal/mocktest"
 	"github.com/hubspoke/private-aks/offline"
+	"github.com/hubspoke/private-aks/stack"
 )
 
 // The engine tests run stack.Program through the real Pulumi CLI and engine (make pulumi builds
@@ -23,14 +29,51 @@ import (
 const engineTimeout = 5 * time.Minute
 
 func openEngine(t *testing.T, repoRoot, stackName string) (context.Context, *offline.Session) {
+	return openEngineWith(t, offline.Options{RepoRoot: repoRoot, Stack: stackName})
+}
+
+// openEngineWith opens a session with the policy pack on every preview and up.
+func openEngineWith(t *testing.T, opts offline.Options) (context.Context, *offline.Session) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), engineTimeout)
 	t.Cleanup(cancel)
 	cli, err := offline.FindCLI("..")
 	require.NoError(t, err, "`make test-deps` builds the pinned CLI into bin/")
-	s, err := offline.Open(ctx, offline.Options{RepoRoot: repoRoot, Stack: stackName, StateDir: t.TempDir(), CLI: cli})
+	opts.CLI, opts.StateDir, opts.PolicyPack = cli, t.TempDir(), policyPack(t)
+	s, err := offline.Open(ctx, opts)
 	require.NoError(t, err)
 	return ctx, s
+}
+
+var (
+	packOnce sync.Once
+	packPath string
+	packErr  error
+)
+
+// policyPack builds the pack from this tree, once per test run, so the engine runs what ships.
+func policyPack(t *testing.T) string {
+	t.Helper()
+	packOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "hubspoke-policy-")
+		if err != nil {
+			packErr = err
+			return
+		}
+		packPath = filepath.Join(dir, "hubspoke-policy")
+		out, err := exec.Command("go", "build", "-o", packPath, "../cmd/policy").CombinedOutput()
+		if err != nil {
+			packErr = fmt.Errorf("go build ./cmd/policy: %w: %s", err, out)
+			return
+		}
+		meta, err := os.ReadFile("../policy/PulumiPolicy.yaml")
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, "PulumiPolicy.yaml"), meta, 0o644)
+		}
+		packErr = err
+	})
+	require.NoError(t, packErr)
+	return packPath
 }
 
 // onlyOps requires that a change summary holds no operation but the allowed ones.
@@ -199,4 +242,38 @@ func TestEngineRejectsBadConfigAndWritesNothing(t *testing.T) {
 	for _, r := range st.Resources {
 		assert.Equal(t, "pulumi:pulumi:Stack", r.Type, "only the stack itself may be in the state, found %s", r.URN)
 	}
+}
+
+func TestPolicyPackStopsABrokenProgramBeforeAnythingIsWritten(t *testing.T) {
+	// The shipped program plus one NSG whose rule puts a service tag in a plural field: the
+	// mistake Azure answers with SecurityRuleParameterContainsUnsupportedValue.
+	broken := func(ctx *pulumi.Context) error {
+		if err := stack.Program(ctx); err != nil {
+			return err
+		}
+		_, err := network.NewNetworkSecurityGroup(ctx, "broken-nsg", &network.NetworkSecurityGroupArgs{
+			ResourceGroupName:        pulumi.String("rg-hubspoke-dev-hub"),
+			NetworkSecurityGroupName: pulumi.String("nsg-broken"),
+			SecurityRules: network.SecurityRuleTypeArray{network.SecurityRuleTypeArgs{
+				Name: pulumi.String("https"), Priority: pulumi.Int(100), Direction: pulumi.String("Inbound"), Access: pulumi.String("Allow"),
+				Protocol: pulumi.String("Tcp"), SourceAddressPrefixes: pulumi.StringArray{pulumi.String("Internet")},
+				SourcePortRange: pulumi.String("*"), DestinationAddressPrefix: pulumi.String("*"), DestinationPortRange: pulumi.String("443"),
+			}},
+			Tags: pulumi.StringMap{"environment": pulumi.String("dev"), "managedBy": pulumi.String("pulumi")},
+		})
+		return err
+	}
+	var engineOutput strings.Builder
+	ctx, s := openEngineWith(t, offline.Options{RepoRoot: "..", Stack: "dev", Program: broken, Progress: &engineOutput})
+	_, err := s.Preview(ctx)
+	require.Error(t, err, "a mandatory violation fails the preview")
+	report := engineOutput.String()[strings.Index(engineOutput.String(), "Policies:"):]
+	assert.Contains(t, report, "[mandatory]  nsg-rule-fields  (azure-native:network:NetworkSecurityGroup: broken-nsg)")
+	assert.Contains(t, report, `sourceAddressPrefixes holds "Internet"`)
+
+	deployment, err := s.Export(ctx)
+	require.NoError(t, err)
+	st, err := offline.ParseState(deployment)
+	require.NoError(t, err)
+	assert.Empty(t, st.Resources, "a preview writes nothing to the state")
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/hubspoke/private-aks/stack"
 )
@@ -29,6 +30,10 @@ type Options struct {
 	StateDir string    // the session's local backend and work folder; the caller removes it
 	Progress io.Writer // the engine's progress output; nil discards it
 	CLI      string    // the Pulumi CLI; empty finds it with FindCLI(RepoRoot)
+	// PolicyPack is optional: the policy pack's binary, run on every preview and up.
+	PolicyPack string
+	// Program is optional: what runs instead of stack.Program (a test's broken variant).
+	Program pulumi.RunFunc
 }
 
 // Session is one stack in a local backend with the mock provider running.
@@ -86,7 +91,11 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := auto.UpsertStackInlineSource(ctx, opts.Stack, Project, stack.Program,
+	program := opts.Program
+	if program == nil {
+		program = stack.Program
+	}
+	st, err := auto.UpsertStackInlineSource(ctx, opts.Stack, Project, program,
 		auto.WorkDir(workDir), auto.EnvVars(env), auto.Pulumi(command))
 	if err != nil {
 		return nil, err
@@ -109,13 +118,21 @@ func FindCLI(repoRoot string) (string, error) {
 
 // Preview runs `pulumi preview` and returns the planned operations by kind.
 func (s *Session) Preview(ctx context.Context) (map[apitype.OpType]int, error) {
-	res, err := s.stack.Preview(ctx, optpreview.ProgressStreams(s.opts.Progress))
+	options := []optpreview.Option{optpreview.ProgressStreams(s.opts.Progress)}
+	if s.opts.PolicyPack != "" {
+		options = append(options, optpreview.PolicyPacks(s.opts.PolicyPack))
+	}
+	res, err := s.stack.Preview(ctx, options...)
 	return res.ChangeSummary, err
 }
 
 // Up runs `pulumi up` into the local state.
 func (s *Session) Up(ctx context.Context) (auto.UpResult, error) {
-	return s.stack.Up(ctx, optup.ProgressStreams(s.opts.Progress))
+	options := []optup.Option{optup.ProgressStreams(s.opts.Progress)}
+	if s.opts.PolicyPack != "" {
+		options = append(options, optup.PolicyPacks(s.opts.PolicyPack))
+	}
+	return s.stack.Up(ctx, options...)
 }
 
 // SetConfig changes one config value of the stack, as `pulumi config set --path` would.

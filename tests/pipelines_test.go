@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -91,7 +92,7 @@ func workflowSteps(t *testing.T, file, job string) []map[string]any {
 	return doc.Jobs[job].Steps
 }
 
-func TestPipelinesCheckTheKubernetesVersionBeforePreviewAndUp(t *testing.T) {
+func TestPipelinesCheckTheKubernetesVersionAndEnforceThePolicyPack(t *testing.T) {
 	for _, wf := range []struct{ file, job, check string }{
 		{"pull-request.yml", "preview", "go run ./cmd/aksversions -stack ${{ matrix.stack }}"},
 		{"pulumi-up.yml", "up", "go run ./cmd/aksversions -stack ${{ inputs.stack }}"},
@@ -109,6 +110,11 @@ func TestPipelinesCheckTheKubernetesVersionBeforePreviewAndUp(t *testing.T) {
 			}
 		}
 		require.NotEqual(t, -1, check, "%s runs the version check", wf.file)
+		require.NotEqual(t, -1, pulumi, "%s runs Pulumi", wf.file)
+		steps := workflowSteps(t, wf.file, wf.job)
+		with, _ := steps[pulumi]["with"].(map[string]any)
+		assert.Equal(t, "bin/policy/hubspoke-policy", with["policyPacks"], "%s enforces the policy pack", wf.file)
+		assert.True(t, slices.ContainsFunc(steps[:pulumi], func(s map[string]any) bool { return s["run"] == "make policy-pack" }), "%s builds the pack first", wf.file)
 		assert.Less(t, login, check, "%s logs in first", wf.file)
 		assert.Less(t, check, pulumi, "%s checks before Pulumi runs", wf.file)
 	}
@@ -130,6 +136,8 @@ func TestPipelinesCheckTheKubernetesVersionBeforePreviewAndUp(t *testing.T) {
 				previews++
 				check := strings.Index(script, `go run ./cmd/aksversions -stack "$(stack)"`)
 				assert.True(t, check >= 0 && check < preview, "job %s checks the version before the preview", job.Job)
+				assert.Contains(t, script, "make policy-pack")
+				assert.Contains(t, script[preview:], "--policy-pack bin/policy/hubspoke-policy", "job %s enforces the policy pack", job.Job)
 			}
 		}
 	}

@@ -1,7 +1,7 @@
 // Command offline runs a stack through the real Pulumi engine with no Azure: preview, up into a
 // local state, then the exported state, dependency graph, topology picture and deploy-time model.
 //
-//	go run ./cmd/offline -stack dev
+//	go run ./cmd/offline -stack dev   # with the policy pack that make policy-pack builds
 package main
 
 import (
@@ -20,17 +20,18 @@ func main() {
 	outDir := flag.String("out", "out", "folder for the outputs (a subfolder per stack)")
 	stateDir := flag.String("state", ".pulumi-state", "folder for the local backend (a subfolder per stack, replaced each run)")
 	quiet := flag.Bool("quiet", false, "hide the engine's progress output")
+	pack := flag.String("policy-pack", "bin/policy/hubspoke-policy", "the policy pack's binary (make policy-pack); empty runs without it")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *stackName, *outDir, *stateDir, *quiet); err != nil {
+	if err := run(ctx, *stackName, *outDir, *stateDir, *pack, *quiet); err != nil {
 		fmt.Fprintf(os.Stderr, "offline run of stack %s failed:\n%v\n", *stackName, err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, stackName, outDir, stateDir string, quiet bool) error {
+func run(ctx context.Context, stackName, outDir, stateDir, pack string, quiet bool) error {
 	state := filepath.Join(stateDir, stackName)
 	// Each run starts from an empty state, so it shows a first deployment.
 	if err := os.RemoveAll(state); err != nil {
@@ -43,6 +44,14 @@ func run(ctx context.Context, stackName, outDir, stateDir string, quiet bool) er
 	var err error
 	if opts.StateDir, err = filepath.Abs(opts.StateDir); err != nil {
 		return err
+	}
+	if pack != "" {
+		if opts.PolicyPack, err = filepath.Abs(pack); err != nil {
+			return err
+		}
+		if _, err := os.Stat(opts.PolicyPack); err != nil {
+			return fmt.Errorf("policy pack: %w (make policy-pack builds it)", err)
+		}
 	}
 	return offline.Run(ctx, opts, filepath.Join(outDir, stackName), os.Stdout)
 }

@@ -43,6 +43,8 @@ type Registered struct {
 	Provider     string
 	Protect      bool
 	Aliases      []*pulumirpc.Alias
+	// PropertyDependencies are, per input, the resources its value came from.
+	PropertyDependencies map[string][]string
 }
 
 // mocks records every Registered resource and fills what Azure computes.
@@ -57,7 +59,10 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	r := &Registered{
 		Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Inputs: args.Inputs,
 		Parent: rpc.GetParent(), Dependencies: rpc.GetDependencies(), Provider: args.Provider, Protect: rpc.GetProtect(),
-		Aliases: rpc.GetAliases(),
+		Aliases: rpc.GetAliases(), PropertyDependencies: map[string][]string{},
+	}
+	for key, deps := range rpc.GetPropertyDependencies() {
+		r.PropertyDependencies[key] = deps.GetUrns()
 	}
 	r.URN = m.urn(rpc.GetParent(), args.TypeToken, args.Name)
 	r.ID, r.State = args.Name+"-id", args.Inputs

@@ -1,0 +1,198 @@
+package policy
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
+
+	"github.com/hubspoke/private-aks/internal/azuretype"
+)
+
+// security are the AKS baseline's rules (mspnp/aks-baseline) a platform team reviews a private
+// cluster against.
+func security() []policyx.Policy {
+	cluster := []string{azuretype.ManagedCluster}
+	return []policyx.Policy{
+		resourcePolicy("cluster-private", "The API server has no public endpoint and no public FQDN (AKS baseline; AKS docs, private clusters).",
+			mandatory, cluster, clusterPrivate),
+		resourcePolicy("cluster-entra-azure-rbac", "The cluster authenticates with managed Entra ID and authorizes with Azure RBAC (AKS baseline).",
+			mandatory, cluster, clusterEntraRBAC),
+		resourcePolicy("cluster-no-local-accounts", "Local accounts are disabled: no static admin kubeconfig (AKS baseline).",
+			mandatory, cluster, clusterNoLocalAccounts),
+		resourcePolicy("cluster-network-policy", "The cluster enforces a network policy (Cilium, Calico or Azure) (AKS baseline).",
+			mandatory, cluster, clusterNetworkPolicy),
+		resourcePolicy("cluster-azure-policy-addon", "The Azure Policy add-on runs (AKS baseline).",
+			mandatory, cluster, clusterAzurePolicyAddon),
+		resourcePolicy("pools-autoscale", "Every node pool autoscales within 0 (1 for System) <= min <= max <= 1000 and gives nodes no public IP (AKS baseline).",
+			mandatory, []string{azuretype.ManagedCluster, azuretype.AgentPool}, poolsAutoscale),
+		resourcePolicy("nsg-no-ssh-rdp-from-anywhere", "No NSG admits SSH or RDP from * or the Internet (AKS baseline; Microsoft cloud security benchmark NS-1).",
+			mandatory, []string{azuretype.NSG}, nsgNoSSHRDPFromAnywhere),
+		resourcePolicy("vm-ssh-keys-only", "No VM accepts a password: SSH keys only (AKS baseline jump box).",
+			mandatory, []string{azuretype.VM}, vmSSHKeysOnly),
+		resourcePolicy("firewall-no-catch-all", "No firewall rule allows any destination on any port, or every site (AKS baseline egress lockdown).",
+			mandatory, []string{azuretype.RuleCollectionGroup}, firewallNoCatchAll),
+		resourcePolicy("subnets-have-nsgs", "Every subnet that allows an NSG has one (all but AzureFirewallSubnet, AzureFirewallManagementSubnet, GatewaySubnet) (AKS baseline).",
+			mandatory, []string{azuretype.VNet}, subnetsHaveNSGs),
+		stackPolicy("public-ips-only-firewall-bastion", "Public IPs only on the firewall and Bastion, the only public exposure the design needs; no NIC has one (AKS baseline).",
+			publicIPsOnlyFirewallBastion),
+		stackPolicy("logs-reach-workspace", "The firewall (resource-specific tables), the cluster (kube-audit-admin and guard at least) and every NSG send their logs to the workspace (AKS baseline).",
+			logsReachWorkspace),
+	}
+}
+
+func clusterPrivate(r resource) []string {
+	if !isTrue(r.Props, "apiServerAccessProfile", "enablePrivateCluster") || isTrue(r.Props, "apiServerAccessProfile", "enablePrivateClusterPublicFQDN") {
+		return []string{"the API server has a public endpoint or FQDN"}
+	}
+	return nil
+}
+
+func clusterEntraRBAC(r resource) []string {
+	if !isTrue(r.Props, "aadProfile", "managed") || !isTrue(r.Props, "aadProfile", "enableAzureRBAC") {
+		return []string{"the cluster does not authorize through Entra ID and Azure RBAC"}
+	}
+	return nil
+}
+
+func clusterNoLocalAccounts(r resource) []string {
+	if !isTrue(r.Props, "disableLocalAccounts") {
+		return []string{"the cluster keeps local accounts"}
+	}
+	return nil
+}
+
+func clusterNetworkPolicy(r resource) []string {
+	if !slices.Contains([]string{"cilium", "calico", "azure"}, str(r.Props, "networkProfile", "networkPolicy")) {
+		return []string{"the cluster enforces no network policy"}
+	}
+	return nil
+}
+
+func clusterAzurePolicyAddon(r resource) []string {
+	if !isTrue(r.Props, "addonProfiles", "azurepolicy", "enabled") {
+		return []string{"the cluster runs without the Azure Policy add-on"}
+	}
+	return nil
+}
+
+func poolsAutoscale(r resource) (v []string) {
+	pools := list(r.Props, "agentPoolProfiles")
+	if r.Type == azuretype.AgentPool {
+		pools = []any{r.Props}
+	}
+	for _, p := range pools {
+		name := str(p, "name")
+		if name == "" {
+			name = str(p, "agentPoolName")
+		}
+		least := 0.0
+		if str(p, "mode") == "System" {
+			least = 1 // the system pool keeps a node
+		}
+		minCount, okMin := at(p, "minCount").(float64)
+		maxCount, okMax := at(p, "maxCount").(float64)
+		if !isTrue(p, "enableAutoScaling") || !okMin || !okMax || minCount < least || maxCount < max(minCount, 1) || maxCount > 1000 {
+			v = append(v, fmt.Sprintf("pool %s does not autoscale within %v <= min <= max <= 1000", name, least))
+		}
+		if isTrue(p, "enableNodePublicIP") {
+			v = append(v, fmt.Sprintf("pool %s gives nodes public IPs", name))
+		}
+	}
+	return v
+}
+
+func nsgNoSSHRDPFromAnywhere(r resource) (v []string) {
+	for _, rule := range list(r.Props, "securityRules") {
+		if str(rule, "direction") != "Inbound" || str(rule, "access") != "Allow" {
+			continue
+		}
+		sources := append(strs(rule, "sourceAddressPrefixes"), str(rule, "sourceAddressPrefix"))
+		anywhere := slices.ContainsFunc(sources, func(s string) bool { return slices.Contains([]string{"*", "Internet", "0.0.0.0/0", "Any"}, s) })
+		ports := append(strs(rule, "destinationPortRanges"), str(rule, "destinationPortRange"))
+		if anywhere && slices.ContainsFunc(ports, func(p string) bool { return portCovered(p, 22) || portCovered(p, 3389) }) {
+			v = append(v, fmt.Sprintf("rule %s admits SSH or RDP from anywhere", str(rule, "name")))
+		}
+	}
+	return v
+}
+
+func vmSSHKeysOnly(r resource) []string {
+	if at(r.Props, "osProfile", "adminPassword") != nil || !isTrue(r.Props, "osProfile", "linuxConfiguration", "disablePasswordAuthentication") {
+		return []string{"the VM accepts a password"}
+	}
+	return nil
+}
+
+func firewallNoCatchAll(r resource) (v []string) {
+	for _, c := range list(r.Props, "ruleCollections") {
+		for _, rule := range list(c, "rules") {
+			anyDestination := slices.Contains(strs(rule, "destinationAddresses"), "*") || slices.Contains(strs(rule, "destinationFqdns"), "*")
+			ports := strs(rule, "destinationPorts")
+			anyPort := len(ports) == 0 || slices.ContainsFunc(ports, func(p string) bool { return p == "*" || p == "1-65535" || p == "0-65535" })
+			if str(rule, "ruleType") == "NetworkRule" && anyDestination && anyPort || slices.Contains(strs(rule, "targetFqdns"), "*") {
+				v = append(v, fmt.Sprintf("rule %s allows any destination on any port", str(rule, "name")))
+			}
+		}
+	}
+	return v
+}
+
+func subnetsHaveNSGs(r resource) (v []string) {
+	for _, s := range list(r.Props, "subnets") {
+		name := str(s, "name")
+		if !slices.Contains(noNSGSubnets, name) && at(s, "networkSecurityGroup") == nil {
+			v = append(v, fmt.Sprintf("subnet %s has no NSG", name))
+		}
+	}
+	return v
+}
+
+func publicIPsOnlyFirewallBastion(s stack) (v []violation) {
+	for _, pip := range s.ofType(azuretype.PublicIP) {
+		used := slices.Concat(s.referrers(azuretype.Firewall, "ipConfigurations", pip), s.referrers(azuretype.Firewall, "managementIpConfiguration", pip),
+			s.referrers(azuretype.Bastion, "ipConfigurations", pip))
+		if len(used) == 0 {
+			v = append(v, violation{pip.URN, "a public IP of neither the firewall nor Bastion"})
+		}
+	}
+	for _, nic := range s.ofType(azuretype.NIC) {
+		for _, c := range list(nic.Props, "ipConfigurations") {
+			if at(c, "publicIPAddress") != nil {
+				v = append(v, violation{nic.URN, "the NIC has a public IP"})
+			}
+		}
+	}
+	return v
+}
+
+func logsReachWorkspace(s stack) (v []violation) {
+	workspaces := s.ofType(azuretype.Workspace)
+	settingsOf := func(target resource) []resource {
+		return slices.DeleteFunc(s.referrers(azuretype.DiagnosticSetting, "resourceUri", target), func(d resource) bool {
+			return !slices.ContainsFunc(workspaces, func(w resource) bool { return refersTo(d, "workspaceId", w) })
+		})
+	}
+	for _, fw := range s.ofType(azuretype.Firewall) {
+		if !slices.ContainsFunc(settingsOf(fw), func(d resource) bool { return str(d.Props, "logAnalyticsDestinationType") == "Dedicated" }) {
+			v = append(v, violation{fw.URN, "the firewall sends no structured logs to the workspace"})
+		}
+	}
+	for _, c := range s.ofType(azuretype.ManagedCluster) {
+		var categories []string
+		for _, d := range settingsOf(c) {
+			for _, l := range list(d.Props, "logs") {
+				categories = append(categories, str(l, "category"))
+			}
+		}
+		if !slices.Contains(categories, "kube-audit-admin") || !slices.Contains(categories, "guard") {
+			v = append(v, violation{c.URN, "the cluster sends no audit and guard logs to the workspace"})
+		}
+	}
+	for _, nsg := range s.ofType(azuretype.NSG) {
+		if len(settingsOf(nsg)) == 0 {
+			v = append(v, violation{nsg.URN, "the NSG sends no logs to the workspace"})
+		}
+	}
+	return v
+}
