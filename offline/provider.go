@@ -20,8 +20,9 @@ import (
 var marshalOptions = plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true}
 
 // startMockProvider serves an azure-native stand-in on a local port until ctx ends. It answers
-// like Azure through azuremock, the same code the unit tests' mocks use.
-func startMockProvider(ctx context.Context) (string, error) {
+// like Azure through azuremock, the same code the unit tests' mocks use, and behaves like Azure
+// through a: time, locks, failures and Azure's own changes.
+func startMockProvider(ctx context.Context, a *azure) (string, error) {
 	factory := providers.ProviderMockFactory(providers.ProviderMocks{
 		Configure: func(context.Context, *rpc.ConfigureRequest) (*rpc.ConfigureResponse, error) {
 			return &rpc.ConfigureResponse{AcceptSecrets: true, AcceptResources: true}, nil
@@ -33,18 +34,21 @@ func startMockProvider(ctx context.Context) (string, error) {
 			return diff(in, replaceKeys(resource.URN(in.GetUrn()).Type().String()))
 		},
 		Create: func(_ context.Context, in *rpc.CreateRequest) (*rpc.CreateResponse, error) {
-			id, state, err := create(in.GetUrn(), in.GetProperties())
+			id, state, err := a.apply(in.GetUrn(), in.GetProperties(), !in.GetPreview(), true)
 			if err != nil {
 				return nil, err
 			}
 			return &rpc.CreateResponse{Id: id, Properties: state}, nil
 		},
 		Update: func(_ context.Context, in *rpc.UpdateRequest) (*rpc.UpdateResponse, error) {
-			_, state, err := create(in.GetUrn(), in.GetNews())
+			_, state, err := a.apply(in.GetUrn(), in.GetNews(), !in.GetPreview(), false)
 			if err != nil {
 				return nil, err
 			}
 			return &rpc.UpdateResponse{Properties: state}, nil
+		},
+		Read: func(_ context.Context, in *rpc.ReadRequest) (*rpc.ReadResponse, error) {
+			return a.read(in)
 		},
 		Delete: func(context.Context, *rpc.DeleteRequest) (*emptypb.Empty, error) {
 			return &emptypb.Empty{}, nil
@@ -67,17 +71,46 @@ func startMockProvider(ctx context.Context) (string, error) {
 	return providers.GetDebugProvidersEnv(ports), nil
 }
 
-func create(urn string, properties *structpb.Struct) (string, *structpb.Struct, error) {
+// apply answers a create or update: Azure's answer from azuremock, and, unless it is a preview,
+// the time and locks the operation takes (and an injected failure).
+func (a *azure) apply(urn string, properties *structpb.Struct, live, creating bool) (string, *structpb.Struct, error) {
 	inputs, err := plugin.UnmarshalProperties(properties, marshalOptions)
 	if err != nil {
 		return "", nil, err
 	}
-	id, state, err := azuremock.Create(resource.URN(urn).Type().String(), inputs)
+	typ := resource.URN(urn).Type().String()
+	id, state, err := azuremock.Create(typ, inputs)
 	if err != nil {
 		return "", nil, err
 	}
+	if live {
+		if err := a.operate(resource.URN(urn).Name(), typ, inputs, creating); err != nil {
+			return "", nil, err
+		}
+	}
 	out, err := plugin.MarshalProperties(state, marshalOptions)
 	return id, out, err
+}
+
+// read answers a refresh: the resource as Azure has it now, with Azure's own changes.
+func (a *azure) read(in *rpc.ReadRequest) (*rpc.ReadResponse, error) {
+	typ := resource.URN(in.GetUrn()).Type().String()
+	resp := &rpc.ReadResponse{Id: in.GetId()}
+	for _, part := range []struct {
+		from    *structpb.Struct
+		to      **structpb.Struct
+		outputs bool
+	}{{in.GetProperties(), &resp.Properties, true}, {in.GetInputs(), &resp.Inputs, false}} {
+		props, err := plugin.UnmarshalProperties(part.from, marshalOptions)
+		if err != nil {
+			return nil, err
+		}
+		a.drift(typ, props, part.outputs)
+		if *part.to, err = plugin.MarshalProperties(props, marshalOptions); err != nil {
+			return nil, err
+		}
+	}
+	return resp, nil
 }
 
 // replaceKeys are the inputs whose change replaces a resource in azure-native: its Azure name,

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/hubspoke/private-aks/internal/azuremock"
+	"github.com/hubspoke/private-aks/internal/replaceguard"
 )
 
 // Output files of a run, under its output folder.
@@ -31,11 +32,16 @@ func Run(ctx context.Context, opts Options, outDir string, report io.Writer) err
 		return err
 	}
 	fmt.Fprintf(report, "== pulumi preview of stack %q (real engine, mock azure-native provider)\n", opts.Stack)
-	changes, err := s.Preview(ctx)
+	changes, steps, err := s.PreviewSteps(ctx)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(report, "Preview: %s\n", summarize(changes))
+	if !replaceguard.Allowed() {
+		if err := replaceguard.Check(steps); err != nil {
+			return err
+		}
+	}
 
 	fmt.Fprintf(report, "== pulumi up into the local state in %s (nothing is sent to Azure)\n", opts.StateDir)
 	up, err := s.Up(ctx)

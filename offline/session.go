@@ -12,11 +12,14 @@ import (
 	"path/filepath"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/hubspoke/private-aks/internal/replaceguard"
 	"github.com/hubspoke/private-aks/stack"
 )
 
@@ -34,6 +37,8 @@ type Options struct {
 	PolicyPack string
 	// Program is optional: what runs instead of stack.Program (a test's broken variant).
 	Program pulumi.RunFunc
+	// Azure sets how the offline Azure behaves: time scale, injected failures, policy tags.
+	Azure AzureOptions
 }
 
 // Session is one stack in a local backend with the mock provider running.
@@ -75,7 +80,7 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 			return nil, err
 		}
 	}
-	debugProviders, err := startMockProvider(ctx)
+	debugProviders, err := startMockProvider(ctx, newAzure(opts.Azure))
 	if err != nil {
 		return nil, err
 	}
@@ -118,12 +123,37 @@ func FindCLI(repoRoot string) (string, error) {
 
 // Preview runs `pulumi preview` and returns the planned operations by kind.
 func (s *Session) Preview(ctx context.Context) (map[apitype.OpType]int, error) {
-	options := []optpreview.Option{optpreview.ProgressStreams(s.opts.Progress)}
+	changes, _, err := s.PreviewSteps(ctx)
+	return changes, err
+}
+
+// PreviewSteps runs `pulumi preview` and returns the planned operations by kind and every step,
+// with the properties that force each replacement.
+func (s *Session) PreviewSteps(ctx context.Context) (map[apitype.OpType]int, []replaceguard.Step, error) {
+	stream := make(chan events.EngineEvent)
+	var steps []replaceguard.Step
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for e := range stream {
+			if pre := e.ResourcePreEvent; pre != nil {
+				steps = append(steps, replaceguard.Step{Op: string(pre.Metadata.Op), URN: pre.Metadata.URN, ReplaceReasons: pre.Metadata.Keys})
+			}
+		}
+	}()
+	options := []optpreview.Option{optpreview.ProgressStreams(s.opts.Progress), optpreview.EventStreams(stream)}
 	if s.opts.PolicyPack != "" {
 		options = append(options, optpreview.PolicyPacks(s.opts.PolicyPack))
 	}
 	res, err := s.stack.Preview(ctx, options...)
-	return res.ChangeSummary, err
+	<-done
+	return res.ChangeSummary, steps, err
+}
+
+// Refresh runs `pulumi refresh`: the state takes what Azure reports now.
+func (s *Session) Refresh(ctx context.Context) error {
+	_, err := s.stack.Refresh(ctx, optrefresh.ProgressStreams(s.opts.Progress))
+	return err
 }
 
 // Up runs `pulumi up` into the local state.

@@ -105,6 +105,10 @@ func TestInvalidConfigIsRejectedByKeyBeforeAnyResource(t *testing.T) {
 			[]string{"aks.adminGroupObjectIds: a production stack (environment prod or protect true) must name at least one Entra ID group"}},
 		{"protected stack without admin group", func(c map[string]any) { c["protect"] = true },
 			[]string{"aks.adminGroupObjectIds: a production stack"}},
+		{"patch pinned under the patch auto-upgrade", mocktest.Set("aks", "kubernetesVersion", "1.36.1"),
+			[]string{"aks.kubernetesVersion: 1.36.1 pins a patch, which the patch auto-upgrade channel moves past; give MAJOR.MINOR such as 1.36"}},
+		{"a stack tag left to Azure Policy", func(c map[string]any) { c["policyManagedTags"] = []any{"owner"} },
+			[]string{`policyManagedTags[0]: "owner" is a tag the stack sets`}},
 		{"every mistake at once", mocktest.All(mocktest.Set("spoke", "addressSpace", "10.0.0.0/16"), mocktest.Set("firewall", "sku", "Ultra"), mocktest.Set("aks", "nodeCount", 0)),
 			[]string{"spoke.addressSpace: 10.0.0.0/16 overlaps hub.addressSpace", `firewall.sku: "Ultra"`, "aks.nodeCount: 0 must be between 1 and 1000"}},
 	}

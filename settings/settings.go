@@ -22,13 +22,16 @@ type Settings struct {
 	NamePrefix  string
 	Tags        map[string]string
 	Protect     bool // protect the VNets, firewall, cluster and custom zone from deletion
-	Hub         Hub
-	Spoke       Spoke
-	Cluster     Cluster
-	Firewall    Firewall
-	DNS         DNS
-	JumpBox     JumpBox
-	Monitoring  Monitoring
+	// PolicyManagedTags are tags an Azure Policy (modify effect) sets on the stack's resources: the
+	// program leaves them to Azure instead of removing them on every update.
+	PolicyManagedTags []string
+	Hub               Hub
+	Spoke             Spoke
+	Cluster           Cluster
+	Firewall          Firewall
+	DNS               DNS
+	JumpBox           JumpBox
+	Monitoring        Monitoring
 }
 
 // Hub is the config key "hub": the hub VNet and its subnets.
@@ -247,6 +250,7 @@ func keys(s *Settings) []key {
 		{"location", true, text(&s.Location)},
 		{"namePrefix", false, text(&s.NamePrefix)},
 		{"tags", false, object(&s.Tags)},
+		{"policyManagedTags", false, object(&s.PolicyManagedTags)},
 		{"protect", false, object(&s.Protect)},
 		{"hub", true, object(&s.Hub)},
 		{"spoke", true, object(&s.Spoke)},

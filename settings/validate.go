@@ -74,6 +74,11 @@ func (s *Settings) Validate() error {
 			p.add("tags."+k, "tag value is longer than 256 characters")
 		}
 	}
+	for i, name := range s.PolicyManagedTags {
+		if _, own := s.ResourceTags()[name]; own || name == "" {
+			p.add(fmt.Sprintf("policyManagedTags[%d]", i), "%q is a tag the stack sets; a tag is either the stack's or Azure Policy's", name)
+		}
+	}
 	s.validateNetwork(&p)
 	s.validateCluster(&p)
 	s.validateFirewall(&p)
@@ -208,6 +213,12 @@ func (s *Settings) validateCluster(p *problems) {
 	c := s.Cluster
 	if v, ok := parseVersion(c.KubernetesVersion, 2); !ok || v[0] != 1 {
 		p.add("aks.kubernetesVersion", "%q must be MAJOR.MINOR or MAJOR.MINOR.PATCH, such as 1.30 or 1.30.6", c.KubernetesVersion)
+	} else if len(v) == 3 && slices.Contains([]string{"patch", "stable", "rapid"}, c.UpgradeChannel) {
+		// AKS keeps a MAJOR.MINOR alias as given and reports the patch it runs apart
+		// (currentKubernetesVersion); a pinned patch is moved past by the auto-upgrade, and the
+		// next update would ask AKS to go back (AKS docs, "Automatically upgrade an AKS cluster").
+		p.add("aks.kubernetesVersion", "%s pins a patch, which the %s auto-upgrade channel moves past; give MAJOR.MINOR such as %d.%d, or set aks.upgradeChannel to none or node-image",
+			c.KubernetesVersion, c.UpgradeChannel, v[0], v[1])
 	}
 	if c.NodeCount < 1 || c.NodeCount > 1000 {
 		p.add("aks.nodeCount", "%d must be between 1 and 1000", c.NodeCount)

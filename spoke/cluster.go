@@ -145,7 +145,9 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 	}
 
 	profile, profileOpts := networkProfile(args)
-	clusterOpts := append([]pulumi.ResourceOption{parent, pulumi.Protect(args.Protect)}, profileOpts...)
+	clusterOpts := append([]pulumi.ResourceOption{parent, pulumi.Protect(args.Protect),
+		// The cluster autoscaler moves the system pool's node count; the program sets its bounds.
+		pulumi.IgnoreChanges([]string{"agentPoolProfiles[0].count"})}, profileOpts...)
 
 	cluster, err := containerservice.NewManagedCluster(ctx, name, &containerservice.ManagedClusterArgs{
 		ResourceGroupName: args.ResourceGroupName,
@@ -204,7 +206,9 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 	}
 
 	// A pool of its own resource: the cluster's inline pools cannot be changed in place.
-	if _, err = containerservice.NewAgentPool(ctx, name+"-user-pool", userPool(args, cluster.Name, tags), parent); err != nil {
+	// The cluster autoscaler moves the user pool's node count; the program sets its bounds.
+	if _, err = containerservice.NewAgentPool(ctx, name+"-user-pool", userPool(args, cluster.Name, tags), parent,
+		pulumi.IgnoreChanges([]string{"count"})); err != nil {
 		return nil, err
 	}
 	if _, err := diagnostics.New(ctx, name+"-diagnostics", cluster.ID().ToStringOutput(), args.WorkspaceID,

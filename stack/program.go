@@ -8,6 +8,7 @@ import (
 	azurenative "github.com/pulumi/pulumi-azure-native-sdk/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/hubspoke/private-aks/internal/azuretype"
 	"github.com/hubspoke/private-aks/settings"
 )
 
@@ -31,6 +32,11 @@ func build(ctx *pulumi.Context, cfg *settings.Settings) error {
 		return err
 	}
 	opts := pulumi.Providers(provider)
+	if len(cfg.PolicyManagedTags) > 0 {
+		if err := ctx.RegisterStackTransformation(ignorePolicyTags(cfg.PolicyManagedTags)); err != nil {
+			return err
+		}
+	}
 	platform, err := buildPlatform(ctx, cfg, opts)
 	if err != nil {
 		return err
@@ -41,4 +47,19 @@ func build(ctx *pulumi.Context, cfg *settings.Settings) error {
 	}
 	exportOutputs(ctx, cfg, platform, workload)
 	return nil
+}
+
+// ignorePolicyTags leaves the tags an Azure Policy modify effect sets to Azure: without it, every
+// update would remove them and the policy would add them back.
+func ignorePolicyTags(names []string) pulumi.ResourceTransformation {
+	paths := make([]string, len(names))
+	for i, n := range names {
+		paths[i] = fmt.Sprintf("tags[%q]", n)
+	}
+	return func(args *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
+		if !azuretype.Table[args.Type].Taggable {
+			return nil
+		}
+		return &pulumi.ResourceTransformationResult{Props: args.Props, Opts: append(args.Opts, pulumi.IgnoreChanges(paths))}
+	}
 }

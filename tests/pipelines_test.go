@@ -115,6 +115,13 @@ func TestPipelinesCheckTheKubernetesVersionAndEnforceThePolicyPack(t *testing.T)
 		with, _ := steps[pulumi]["with"].(map[string]any)
 		assert.Equal(t, "bin/policy/hubspoke-policy", with["policyPacks"], "%s enforces the policy pack", wf.file)
 		assert.True(t, slices.ContainsFunc(steps[:pulumi], func(s map[string]any) bool { return s["run"] == "make policy-pack" }), "%s builds the pack first", wf.file)
+		if wf.file == "pull-request.yml" {
+			guard := slices.IndexFunc(steps, func(s map[string]any) bool {
+				return strings.Contains(fmt.Sprint(s["run"]), "go run ./cmd/replaceguard preview.json")
+			})
+			assert.Greater(t, guard, pulumi, "the preview fails on a guarded replacement")
+			assert.Contains(t, fmt.Sprint(steps[guard]["run"]), "--json")
+		}
 		assert.Less(t, login, check, "%s logs in first", wf.file)
 		assert.Less(t, check, pulumi, "%s checks before Pulumi runs", wf.file)
 	}
@@ -138,6 +145,7 @@ func TestPipelinesCheckTheKubernetesVersionAndEnforceThePolicyPack(t *testing.T)
 				assert.True(t, check >= 0 && check < preview, "job %s checks the version before the preview", job.Job)
 				assert.Contains(t, script, "make policy-pack")
 				assert.Contains(t, script[preview:], "--policy-pack bin/policy/hubspoke-policy", "job %s enforces the policy pack", job.Job)
+				assert.Contains(t, script[preview:], "go run ./cmd/replaceguard preview.json", "job %s fails on a guarded replacement", job.Job)
 			}
 		}
 	}

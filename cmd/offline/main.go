@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"time"
 
 	"github.com/hubspoke/private-aks/offline"
 )
@@ -21,23 +22,24 @@ func main() {
 	stateDir := flag.String("state", ".pulumi-state", "folder for the local backend (a subfolder per stack, replaced each run)")
 	quiet := flag.Bool("quiet", false, "hide the engine's progress output")
 	pack := flag.String("policy-pack", "bin/policy/hubspoke-policy", "the policy pack's binary (make policy-pack); empty runs without it")
+	minute := flag.Duration("azure-minute", offline.DefaultMinute, "how long one Azure minute of the deploy-time model lasts in the offline Azure")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *stackName, *outDir, *stateDir, *pack, *quiet); err != nil {
+	if err := run(ctx, *stackName, *outDir, *stateDir, *pack, *minute, *quiet); err != nil {
 		fmt.Fprintf(os.Stderr, "offline run of stack %s failed:\n%v\n", *stackName, err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, stackName, outDir, stateDir, pack string, quiet bool) error {
+func run(ctx context.Context, stackName, outDir, stateDir, pack string, minute time.Duration, quiet bool) error {
 	state := filepath.Join(stateDir, stackName)
 	// Each run starts from an empty state, so it shows a first deployment.
 	if err := os.RemoveAll(state); err != nil {
 		return err
 	}
-	opts := offline.Options{RepoRoot: ".", Stack: stackName, StateDir: state, Progress: os.Stdout}
+	opts := offline.Options{RepoRoot: ".", Stack: stackName, StateDir: state, Progress: os.Stdout, Azure: offline.AzureOptions{Minute: minute}}
 	if quiet {
 		opts.Progress = nil
 	}

@@ -1,0 +1,222 @@
+package offline_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2"
+	resources "github.com/pulumi/pulumi-azure-native-sdk/resources/v2"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hubspoke/private-aks/internal/azuretype"
+	"github.com/hubspoke/private-aks/internal/mocktest"
+	"github.com/hubspoke/private-aks/internal/replaceguard"
+	"github.com/hubspoke/private-aks/offline"
+)
+
+// Day two through the real engine: the offline Azure takes each operation's scaled time, holds
+// Azure's locks (AnotherOperationInProgress on overlap), fails chosen creates the way Azure
+// does, and reports Azure's own changes on refresh.
+
+// dnsStacks are the dev stack in each custom DNS mode, as stack files.
+var dnsStacks = map[string]string{
+	"forwarder": `    zoneMode: custom
+    resolver: forwarder
+    forwarderSubnet: 10.0.2.0/28
+    onPremDomains: [{domain: corp.contoso.com, servers: [172.30.0.10]}]
+    onPremRanges: [172.30.0.0/16]
+`,
+	"resolver": `    zoneMode: custom
+    resolver: privateResolver
+    resolverInboundSubnet: 10.0.32.0/28
+    resolverOutboundSubnet: 10.0.32.16/28
+    onPremDomains: [{domain: corp.contoso.com, servers: [172.30.0.10]}]
+    onPremRanges: [172.30.0.0/16]
+`,
+}
+
+func TestEveryStackDeploysWithoutConflictUnderAzuresLocks(t *testing.T) {
+	roots := map[string]string{}
+	for _, name := range mocktest.StackNames(t) {
+		roots[name] = ".."
+	}
+	for mode, dns := range dnsStacks {
+		roots[mode] = editedStack(t, mode, func(dev string) string {
+			return strings.Replace(dev, "    zoneMode: system\n", dns, 1)
+		})
+	}
+	for name, root := range roots {
+		t.Run(name, func(t *testing.T) {
+			ctx, s := openEngine(t, root, name)
+			_, err := s.Up(ctx) // the engine's default parallelism
+			require.NoError(t, err)
+		})
+	}
+}
+
+func TestRemovingAnOrderingDependencyGetsTheConflictAzureGives(t *testing.T) {
+	// Two VNets peered both ways, as the peering component does, without the DependsOn that puts
+	// the second peering after the first. (An engine-side transform cannot drop a DependsOn: the
+	// engine keeps the registered dependencies; so the variant is written out.)
+	withoutOrder := func(ctx *pulumi.Context) error {
+		rg, err := resources.NewResourceGroup(ctx, "rg", &resources.ResourceGroupArgs{ResourceGroupName: pulumi.String("rg-variant")})
+		if err != nil {
+			return err
+		}
+		vnet := func(name, cidr string) (*network.VirtualNetwork, error) {
+			return network.NewVirtualNetwork(ctx, name, &network.VirtualNetworkArgs{
+				ResourceGroupName: rg.Name, VirtualNetworkName: pulumi.String(name),
+				AddressSpace: network.AddressSpaceArgs{AddressPrefixes: pulumi.StringArray{pulumi.String(cidr)}},
+			})
+		}
+		hub, err := vnet("vnet-hub", "10.0.0.0/16")
+		if err != nil {
+			return err
+		}
+		spoke, err := vnet("vnet-spoke", "10.1.0.0/16")
+		if err != nil {
+			return err
+		}
+		for name, pair := range map[string][2]*network.VirtualNetwork{"peer-hub-to-spoke": {hub, spoke}, "peer-spoke-to-hub": {spoke, hub}} {
+			if _, err := network.NewVirtualNetworkPeering(ctx, name, &network.VirtualNetworkPeeringArgs{
+				ResourceGroupName: rg.Name, VirtualNetworkName: pair[0].Name, VirtualNetworkPeeringName: pulumi.String(name),
+				RemoteVirtualNetwork: network.SubResourceArgs{Id: pair[1].ID().ToStringOutput()},
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	// A slower Azure minute, so that the two peerings' 15 s surely overlap.
+	ctx, s := openEngineWith(t, offline.Options{RepoRoot: "..", Stack: "dev", Program: withoutOrder,
+		Azure: offline.AzureOptions{Minute: 400 * time.Millisecond}})
+	_, err := s.Up(ctx)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "AnotherOperationInProgress (HTTP 409 Conflict)")
+	assert.Regexp(t, `peer-(spoke-to-hub|hub-to-spoke) cannot start: peer-(hub-to-spoke|spoke-to-hub) is in progress on vnet vnet-`, err.Error())
+}
+
+// stateURNs are the URNs in a session's state.
+func stateURNs(t *testing.T, ctx context.Context, s *offline.Session) []string {
+	t.Helper()
+	deployment, err := s.Export(ctx)
+	require.NoError(t, err)
+	st, err := offline.ParseState(deployment)
+	require.NoError(t, err)
+	var urns []string
+	for _, r := range st.Resources {
+		urns = append(urns, r.URN)
+	}
+	slices.Sort(urns)
+	return urns
+}
+
+func TestAFailedCreateConvergesOnTheNextUp(t *testing.T) {
+	var clean []string
+	for _, r := range mocktest.RunStack(t, "dev").Resources {
+		clean = append(clean, r.URN)
+	}
+	clean = append(clean, "urn:pulumi:dev::hubspoke::pulumi:pulumi:Stack::hubspoke-dev")
+	slices.Sort(clean)
+	for name, code := range map[string]string{
+		"cluster":                          "CreateVMSSAgentPoolFailed",
+		"cluster-network-contributor-vnet": "PrincipalNotFound",
+		"firewall":                         "InternalServerError",
+	} {
+		t.Run(name, func(t *testing.T) {
+			ctx, s := openEngineWith(t, offline.Options{RepoRoot: "..", Stack: "dev", Azure: offline.AzureOptions{FailFirstCreate: []string{name}}})
+			_, err := s.Up(ctx)
+			require.Error(t, err, "the first up fails")
+			assert.Contains(t, err.Error(), code)
+			assert.NotContains(t, stateURNs(t, ctx, s), "the failed resource is not in the state")
+
+			_, err = s.Up(ctx)
+			require.NoError(t, err, "the second up converges")
+			assert.Equal(t, clean, stateURNs(t, ctx, s), "the same resources as a clean run: nothing duplicated, nothing left behind")
+
+			changes, err := s.Preview(ctx)
+			require.NoError(t, err)
+			onlyOps(t, changes, apitype.OpSame)
+		})
+	}
+}
+
+// findState is a resource's outputs in a session's state, by type and logical name.
+func findState(t *testing.T, ctx context.Context, s *offline.Session, typ, name string) map[string]any {
+	t.Helper()
+	deployment, err := s.Export(ctx)
+	require.NoError(t, err)
+	st, err := offline.ParseState(deployment)
+	require.NoError(t, err)
+	for _, r := range st.Resources {
+		if r.Type == typ && strings.HasSuffix(r.URN, "::"+name) {
+			return r.Outputs
+		}
+	}
+	require.Failf(t, "not in the state", "%s %s", typ, name)
+	return nil
+}
+
+func TestAfterAzuresOwnChangesARefreshedPreviewIsEmpty(t *testing.T) {
+	policyTags := map[string]string{"createdOn": "2026-11-26"}
+	t.Run("autoscaler and patch auto-upgrade", func(t *testing.T) {
+		ctx, s := openEngine(t, "..", "dev")
+		_, err := s.Up(ctx)
+		require.NoError(t, err)
+		require.NoError(t, s.Refresh(ctx))
+		cluster := findState(t, ctx, s, azuretype.ManagedCluster, "cluster")
+		assert.Equal(t, "1.36.3", cluster["currentKubernetesVersion"], "auto-upgrade installed a patch")
+		assert.Equal(t, "1.36", cluster["kubernetesVersion"], "the MAJOR.MINOR alias stays")
+		assert.EqualValues(t, 3, cluster["agentPoolProfiles"].([]any)[0].(map[string]any)["count"], "the autoscaler added a system node")
+		assert.EqualValues(t, 2, findState(t, ctx, s, azuretype.AgentPool, "cluster-user-pool")["count"], "and a user node")
+		changes, err := s.Preview(ctx)
+		require.NoError(t, err)
+		onlyOps(t, changes, apitype.OpSame)
+	})
+	t.Run("tags an Azure Policy adds, left to it", func(t *testing.T) {
+		ctx, s := openEngineWith(t, offline.Options{RepoRoot: "..", Stack: "dev", Azure: offline.AzureOptions{PolicyTags: policyTags}})
+		require.NoError(t, s.SetConfig(ctx, offline.Project+":policyManagedTags[0]", "createdOn"))
+		_, err := s.Up(ctx)
+		require.NoError(t, err)
+		require.NoError(t, s.Refresh(ctx))
+		assert.Equal(t, "2026-11-26", findState(t, ctx, s, azuretype.VNet, "hub-vnet")["tags"].(map[string]any)["createdOn"])
+		changes, err := s.Preview(ctx)
+		require.NoError(t, err)
+		onlyOps(t, changes, apitype.OpSame)
+	})
+	t.Run("the same tags without policyManagedTags would be removed on every up", func(t *testing.T) {
+		ctx, s := openEngineWith(t, offline.Options{RepoRoot: "..", Stack: "dev", Azure: offline.AzureOptions{PolicyTags: policyTags}})
+		_, err := s.Up(ctx)
+		require.NoError(t, err)
+		require.NoError(t, s.Refresh(ctx))
+		changes, err := s.Preview(ctx)
+		require.NoError(t, err)
+		assert.Positive(t, changes[apitype.OpUpdate], "the emulation bites: %v", changes)
+	})
+}
+
+func TestPreviewRefusesToReplaceGuardedResourcesButNotATagEdit(t *testing.T) {
+	ctx, s := openEngine(t, "..", "dev")
+	_, err := s.Up(ctx)
+	require.NoError(t, err)
+
+	require.NoError(t, s.SetConfig(ctx, offline.Project+":tags.owner", "another-team"))
+	_, steps, err := s.PreviewSteps(ctx)
+	require.NoError(t, err)
+	assert.NoError(t, replaceguard.Check(steps), "a tag edit replaces nothing")
+
+	require.NoError(t, s.SetConfig(ctx, offline.Project+":namePrefix", "platform"))
+	_, steps, err = s.PreviewSteps(ctx)
+	require.NoError(t, err)
+	err = replaceguard.Check(steps)
+	require.Error(t, err, "renaming forces replacements")
+	assert.Contains(t, err.Error(), "set HUBSPOKE_ALLOW_REPLACE=true to allow it")
+	assert.Contains(t, err.Error(), "cluster (azure-native:containerservice/v20241001:ManagedCluster) is replaced because of")
+	assert.Contains(t, err.Error(), "hub-vnet (azure-native:network:VirtualNetwork) is replaced because of resourceGroupName, virtualNetworkName")
+}
