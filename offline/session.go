@@ -146,8 +146,12 @@ func (s *Session) PreviewSteps(ctx context.Context) (map[apitype.OpType]int, []r
 		options = append(options, optpreview.PolicyPacks(s.opts.PolicyPack))
 	}
 	res, err := s.stack.Preview(ctx, options...)
-	<-done
-	return res.ChangeSummary, steps, err
+	if err != nil {
+		// A preview that fails before the engine starts never closes the stream: do not wait.
+		return res.ChangeSummary, nil, err
+	}
+	<-done // after a preview, the stream is closed once every event is delivered
+	return res.ChangeSummary, steps, nil
 }
 
 // Refresh runs `pulumi refresh`: the state takes what Azure reports now.
