@@ -56,8 +56,9 @@ func freePorts(t *testing.T, n int) []uint16 {
 }
 
 // shippedForwarder is what the program sends for the first DNS forwarder of the dev stack in
-// forwarder mode: the named.conf its cloud-init writes and the script of its readiness gate.
-func shippedForwarder(t *testing.T) (namedConf, readiness string) {
+// forwarder mode: the named.conf its cloud-init writes and the script of its readiness gate; and
+// the private endpoints' names (as their privatelink zones hold them) and addresses.
+func shippedForwarder(t *testing.T) (namedConf, readiness string, endpoints map[string]string) {
 	t.Helper()
 	res, err := mocktest.Run(t, "dev", mocktest.WithConfig(t, mocktest.DNSMode("forwarder")))
 	require.NoError(t, err)
@@ -80,7 +81,23 @@ func shippedForwarder(t *testing.T) (namedConf, readiness string) {
 		}
 	}
 	require.NotEmpty(t, readiness, "the forwarder has a readiness gate")
-	return namedConf, readiness
+	endpoints = map[string]string{}
+	for _, pe := range res.OfType(azuretype.PrivateEndpoint) {
+		for _, c := range mocktest.Items(pe.State, "customDnsConfigs") {
+			endpoints[privateLinkName(mocktest.Str(c.ObjectValue(), "fqdn"))] = mocktest.Strs(c.ObjectValue(), "ipAddresses")[0]
+		}
+	}
+	return namedConf, readiness, endpoints
+}
+
+// privateLinkName is the name a service's public name leads to by Azure's CNAME, in the zone the
+// private endpoint's records live in: x.azurecr.io -> x.privatelink.azurecr.io,
+// x.vault.azure.net -> x.privatelink.vaultcore.azure.net.
+func privateLinkName(fqdn string) string {
+	if name, ok := strings.CutSuffix(fqdn, ".vault.azure.net"); ok {
+		return name + ".privatelink.vaultcore.azure.net"
+	}
+	return strings.TrimSuffix(fqdn, ".azurecr.io") + ".privatelink.azurecr.io"
 }
 
 // relocate moves what only exists in Azure onto this machine's loopback: the listening port,
@@ -97,7 +114,7 @@ func relocate(t *testing.T, text string, moves map[string]string) string {
 
 func TestGeneratedBindConfigPassesNamedCheckconf(t *testing.T) {
 	checkconf := mocktest.RequireTool(t, "named-checkconf")
-	conf, _ := shippedForwarder(t)
+	conf, _, _ := shippedForwarder(t)
 	file := filepath.Join(t.TempDir(), "named.conf")
 	require.NoError(t, os.WriteFile(file, []byte(conf), 0o644))
 	out, err := exec.Command(checkconf, file).CombinedOutput()
@@ -108,17 +125,16 @@ func TestGeneratedBindConfigPassesNamedCheckconf(t *testing.T) {
 type record struct{ host, ip string }
 
 // authoritative writes the config and zone files of a stand-in server for some zones.
-func authoritative(t *testing.T, dir string, listen netip.AddrPort, zones map[string]record) string {
+func authoritative(t *testing.T, dir string, listen netip.AddrPort, zones map[string][]record) string {
 	t.Helper()
 	var zoneConf strings.Builder
-	for zone, r := range zones {
+	for zone, records := range zones {
 		zoneFile := filepath.Join(dir, zone+".zone")
-		require.NoError(t, os.WriteFile(zoneFile, []byte(fmt.Sprintf(`$TTL 60
-@ IN SOA ns.%[1]s. admin.%[1]s. 1 60 60 60 60
-@ IN NS ns.%[1]s.
-ns IN A %[2]s
-%[3]s. IN A %[4]s
-`, zone, listen.Addr(), r.host, r.ip)), 0o644))
+		data := fmt.Sprintf("$TTL 60\n@ IN SOA ns.%[1]s. admin.%[1]s. 1 60 60 60 60\n@ IN NS ns.%[1]s.\nns IN A %[2]s\n", zone, listen.Addr())
+		for _, r := range records {
+			data += fmt.Sprintf("%s. IN A %s\n", r.host, r.ip)
+		}
+		require.NoError(t, os.WriteFile(zoneFile, []byte(data), 0o644))
 		fmt.Fprintf(&zoneConf, "zone %q { type primary; file %q; };\n", zone, zoneFile)
 	}
 	conf := filepath.Join(dir, "named.conf")
@@ -199,13 +215,20 @@ func TestForwarderPassesItsReadinessGateResolvesTheAPIServerAndOnPremNamesAndRef
 	forwarder := netip.AddrPortFrom(serverAddr, ports[2])
 
 	azureDir, onPremDir, forwarderDir := t.TempDir(), t.TempDir(), t.TempDir()
-	startNamed(t, ctx, authoritative(t, azureDir, azure, map[string]record{
-		dns.ClusterZoneName("westeurope"): {apiServerFQDN, apiServerIP},
-		"microsoft.com":                   {"mcr.microsoft.com", mcrIP},
-	}))
-	startNamed(t, ctx, authoritative(t, onPremDir, onPremServer, map[string]record{"corp.contoso.com": {onPremHost, onPremHostIP}}))
+	shippedConf, shippedReadiness, endpoints := shippedForwarder(t)
+	azureZones := map[string][]record{
+		dns.ClusterZoneName("westeurope"): {{apiServerFQDN, apiServerIP}},
+		"microsoft.com":                   {{"mcr.microsoft.com", mcrIP}},
+	}
+	// The records the endpoints' zone groups write, under the names Azure's public CNAMEs lead to.
+	for name, ip := range endpoints {
+		zone := name[strings.Index(name, ".privatelink.")+1:]
+		azureZones[zone] = append(azureZones[zone], record{name, ip})
+	}
+	require.Len(t, azureZones, 4, "the cluster's zone, microsoft.com, the registry's and the vault's")
+	startNamed(t, ctx, authoritative(t, azureDir, azure, azureZones))
+	startNamed(t, ctx, authoritative(t, onPremDir, onPremServer, map[string][]record{"corp.contoso.com": {{onPremHost, onPremHostIP}}}))
 
-	shippedConf, shippedReadiness := shippedForwarder(t)
 	conf := filepath.Join(forwarderDir, "named.conf")
 	require.NoError(t, os.WriteFile(conf, []byte(relocate(t, shippedConf, map[string]string{
 		"listen-on port 53 { any; }":                fmt.Sprintf("listen-on port %d { %s; }", forwarder.Port(), forwarder.Addr()),
@@ -238,6 +261,13 @@ func TestForwarderPassesItsReadinessGateResolvesTheAPIServerAndOnPremNamesAndRef
 	status, answers = dig(t, forwarder, serverAddr, onPremHost)
 	assert.Equal(t, "NOERROR", status)
 	assert.Equal(t, []string{onPremHostIP}, answers, "answered by the on-premises stand-in")
+
+	require.Len(t, endpoints, 3, "the registry, its regional data endpoint and the vault")
+	for name, ip := range endpoints {
+		status, answers = dig(t, forwarder, serverAddr, name)
+		assert.Equal(t, "NOERROR", status, name)
+		assert.Equal(t, []string{ip}, answers, "%s resolves to its private endpoint through the forwarder", name)
+	}
 
 	status, answers = dig(t, forwarder, strayClient, apiServerFQDN)
 	assert.Equal(t, "REFUSED", status, "a client outside the VNet and on-premises ranges")

@@ -123,7 +123,7 @@ func claims(typ string, in resource.PropertyMap) []claim {
 		exclusive("vnet "+str(in["virtualNetworkName"]), "vnet "+last(idOf("remoteVirtualNetwork")))
 	case azuretype.NIC, azuretype.Bastion, azuretype.InboundEndpoint:
 		shared(subnetsOf("ipConfigurations", "subnet")...)
-	case azuretype.OutboundEndpoint:
+	case azuretype.OutboundEndpoint, azuretype.PrivateEndpoint:
 		shared(vnetOf(idOf("subnet")))
 	case azuretype.DNSResolver:
 		shared("vnet " + last(idOf("virtualNetwork")))

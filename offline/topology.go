@@ -108,6 +108,20 @@ func TopologyDOT(st State) string {
 			label := fmt.Sprintf("DNS Private Resolver inbound %s\\n%s", text(o, "name"), text(o, "ipConfigurations", 0, "privateIpAddress"))
 			t.add(rg, fmt.Sprintf("%s [label=%s, shape=box];", quote(r.ID), quote(label)))
 			t.edges = append(t.edges, fmt.Sprintf("%s -> %s [arrowhead=none];", quote(r.ID), quote("subnet:"+text(o, "ipConfigurations", 0, "subnet", "id"))))
+		case "azure-native:containerregistry:Registry":
+			label := fmt.Sprintf("Container registry %s (%s)\\npublic access %s", text(o, "name"), text(o, "sku", "name"), text(o, "publicNetworkAccess"))
+			t.add(rg, fmt.Sprintf("%s [label=%s, shape=box, style=filled, fillcolor=\"#dcfce7\"];", quote(r.ID), quote(label)))
+		case "azure-native:keyvault:Vault":
+			label := fmt.Sprintf("Key Vault %s\\nAzure RBAC, public access %s", text(o, "name"), text(o, "properties", "publicNetworkAccess"))
+			t.add(rg, fmt.Sprintf("%s [label=%s, shape=box, style=filled, fillcolor=\"#dcfce7\"];", quote(r.ID), quote(label)))
+		case "azure-native:network:PrivateEndpoint":
+			label := "Private endpoint " + text(o, "name")
+			for _, c := range field(o, "customDnsConfigs").([]any) {
+				label += fmt.Sprintf("\\n%s %s", text(c.(map[string]any), "fqdn"), text(c.(map[string]any), "ipAddresses", 0))
+			}
+			t.add(rg, fmt.Sprintf("%s [label=%s, shape=box];", quote(r.ID), quote(label)))
+			t.edges = append(t.edges, fmt.Sprintf("%s -> %s [arrowhead=none];", quote(r.ID), quote("subnet:"+text(o, "subnet", "id"))),
+				fmt.Sprintf("%s -> %s [label=\"private link\", style=dashed];", quote(r.ID), quote(text(o, "privateLinkServiceConnections", 0, "privateLinkServiceId"))))
 		case "azure-native:network:VirtualNetworkPeering":
 			t.edges = append(t.edges, fmt.Sprintf("%s -> %s [label=%s, color=\"#2563eb\"];", quote("vnet:"+text(o, "virtualNetworkName")),
 				quote(vnetNode(text(o, "remoteVirtualNetwork", "id"))), quote(text(o, "name"))))

@@ -226,6 +226,17 @@ var brokenTwins = []struct {
 	{"firewall-basic-management-ip", "dev-basic", func(t *testing.T, res *mocktest.Result) {
 		set(res.First(azuretype.Firewall), nil, "managementIpConfiguration")
 	}, "a Basic firewall without a management IP configuration"},
+	{"registry-private", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.Registry), true, "adminUserEnabled")
+	}, "the registry has an admin user with a shared password"},
+	{"vault-private", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.Vault), false, "properties", "enableRbacAuthorization")
+	}, "the vault authorizes with access policies, not Azure RBAC"},
+	{"private-endpoints-in-endpoint-subnet", "dev", func(t *testing.T, res *mocktest.Result) {
+		pe := res.First(azuretype.PrivateEndpoint)
+		id := mocktest.Str(pe.Inputs, "subnet", "id")
+		set(pe, strings.Replace(id, "snet-private-endpoints", "snet-aks-nodes", 1), "subnet", "id")
+	}, "the private endpoint is in snet-aks-nodes, not snet-private-endpoints"},
 	{"container-insights-data-collection", "dev", func(t *testing.T, res *mocktest.Result) {
 		drop(res, func(r *mocktest.Registered) bool { return r.Type == azuretype.DataCollectionRuleLink })
 	}, "Container Insights uses Entra ID auth but no data collection rule associated with the cluster streams ContainerInsights"},

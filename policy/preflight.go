@@ -56,6 +56,15 @@ func preflight() []policyx.Policy {
 		resourcePolicy("firewall-basic-management-ip",
 			"A Basic firewall has a management IP configuration in AzureFirewallManagementSubnet (Azure Firewall Basic, \"Deploy and configure\").",
 			mandatory, []string{azuretype.Firewall}, firewallBasicManagementIP),
+		resourcePolicy("registry-private",
+			"The container registry is Premium (private endpoints need it), with public network access off and no admin user: reached only through its private endpoint with Entra ID (Microsoft Learn, container registry Private Link and authentication).",
+			mandatory, []string{azuretype.Registry}, registryPrivate),
+		resourcePolicy("vault-private",
+			"The Key Vault authorizes with Azure RBAC, keeps soft delete, and has public network access off (Microsoft Learn, Key Vault RBAC guide and Private Link).",
+			mandatory, []string{azuretype.Vault}, vaultPrivate),
+		stackPolicy("private-endpoints-in-endpoint-subnet",
+			"Private endpoints sit in the spoke's snet-private-endpoints subnet, whose network policies are on and which has an NSG, so the NSG applies to them (Microsoft Learn, \"Manage network policies for private endpoints\").",
+			privateEndpointsInEndpointSubnet),
 		stackPolicy("container-insights-data-collection",
 			"Container Insights with Entra ID auth (omsagent useAADAuth) sends nothing without a data collection rule streaming ContainerInsights to the workspace and its association with the cluster, which ARM does not create (azure-cli addonconfiguration.py).",
 			containerInsightsDataCollection),
@@ -380,4 +389,51 @@ func portCovered(spec string, port int) bool {
 	lo, errLo := strconv.Atoi(low)
 	hi, errHi := strconv.Atoi(high)
 	return errLo == nil && errHi == nil && lo <= port && port <= hi
+}
+
+func registryPrivate(r resource) (v []string) {
+	if sku := str(r.Props, "sku", "name"); sku != "Premium" {
+		v = append(v, fmt.Sprintf("the registry is %s; private endpoints need Premium", sku))
+	}
+	if str(r.Props, "publicNetworkAccess") != "Disabled" {
+		v = append(v, "the registry is reachable from the internet (publicNetworkAccess is not Disabled)")
+	}
+	if isTrue(r.Props, "adminUserEnabled") {
+		v = append(v, "the registry has an admin user with a shared password")
+	}
+	return v
+}
+
+func vaultPrivate(r resource) (v []string) {
+	if !isTrue(r.Props, "properties", "enableRbacAuthorization") {
+		v = append(v, "the vault authorizes with access policies, not Azure RBAC")
+	}
+	if at(r.Props, "properties", "enableSoftDelete") == false {
+		v = append(v, "the vault has soft delete off")
+	}
+	if !strings.EqualFold(str(r.Props, "properties", "publicNetworkAccess"), "disabled") {
+		v = append(v, "the vault is reachable from the internet (publicNetworkAccess is not disabled)")
+	}
+	return v
+}
+
+// endpointSubnet is the subnet private endpoints go to.
+const endpointSubnet = "snet-private-endpoints"
+
+func privateEndpointsInEndpointSubnet(s stack) (v []violation) {
+	for _, pe := range s.ofType(azuretype.PrivateEndpoint) {
+		vnetName, name, _ := subnetOf(str(pe.Props, "subnet", "id"))
+		vnet, found := s.named(azuretype.VNet, vnetName)
+		if !found || hasUnknown(at(pe.Props, "subnet")) {
+			continue
+		}
+		sub := subnet(vnet, name)
+		switch {
+		case name != endpointSubnet:
+			v = append(v, violation{pe.URN, fmt.Sprintf("the private endpoint is in %s, not %s", name, endpointSubnet)})
+		case str(sub, "privateEndpointNetworkPolicies") != "Enabled" || at(sub, "networkSecurityGroup") == nil:
+			v = append(v, violation{pe.URN, fmt.Sprintf("%s has network policies off or no NSG: no NSG applies to the endpoint", name)})
+		}
+	}
+	return v
 }

@@ -123,6 +123,7 @@ var subnetJoiners = map[string][]string{
 	azuretype.OutboundEndpoint: {"subnet"},
 	azuretype.ManagedCluster:   {"agentPoolProfiles"},
 	azuretype.AgentPool:        {"vnetSubnetID"},
+	azuretype.PrivateEndpoint:  {"subnet"},
 }
 
 func lockDomains(s stack) []lockDomain {

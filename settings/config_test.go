@@ -109,6 +109,20 @@ func TestInvalidConfigIsRejectedByKeyBeforeAnyResource(t *testing.T) {
 			[]string{"aks.kubernetesVersion: 1.36.1 pins a patch, which the patch auto-upgrade channel moves past; give MAJOR.MINOR such as 1.36"}},
 		{"a stack tag left to Azure Policy", func(c map[string]any) { c["policyManagedTags"] = []any{"owner"} },
 			[]string{`policyManagedTags[0]: "owner" is a tag the stack sets`}},
+		{"endpoint subnet overlaps the node subnet", mocktest.Set("spoke", "privateEndpointSubnet", "10.1.0.0/27"),
+			[]string{"spoke.privateEndpointSubnet: 10.1.0.0/27 overlaps spoke.aksSubnet 10.1.0.0/22"}},
+		{"endpoint subnet outside the spoke", mocktest.Set("spoke", "privateEndpointSubnet", "10.2.4.0/27"),
+			[]string{"spoke.privateEndpointSubnet: 10.2.4.0/27 is outside spoke.addressSpace 10.1.0.0/16"}},
+		{"endpoint subnet too small", mocktest.Set("spoke", "privateEndpointSubnet", "10.1.4.0/30"),
+			[]string{"spoke.privateEndpointSubnet: 10.1.4.0/30 is smaller than the /29 Azure requires"}},
+		{"endpoint subnet missing", func(c map[string]any) { delete(c["spoke"].(map[string]any), "privateEndpointSubnet") },
+			[]string{"spoke.privateEndpointSubnet: required"}},
+		{"vault name longer than Azure allows", func(c map[string]any) { c["namePrefix"] = "platformteam"; c["environment"] = "staging1" },
+			[]string{"namePrefix: the Key Vault name kv-platformteam-staging1-xxxxxx would be 31 characters, more than the 24 Azure allows"}},
+		{"production vault without purge protection", func(c map[string]any) { c["protect"] = true; c["keyVault"] = map[string]any{"purgeProtection": false} },
+			[]string{"keyVault.purgeProtection: a production stack (environment prod or protect true) keeps purge protection on"}},
+		{"workload identity with a bad service account", mocktest.Set("keyVault", "workloadIdentity", map[string]any{"namespace": "payments", "serviceAccount": "API_user"}),
+			[]string{`keyVault.workloadIdentity.serviceAccount: "API_user" must be a Kubernetes name`}},
 		{"every mistake at once", mocktest.All(mocktest.Set("spoke", "addressSpace", "10.0.0.0/16"), mocktest.Set("firewall", "sku", "Ultra"), mocktest.Set("aks", "nodeCount", 0)),
 			[]string{"spoke.addressSpace: 10.0.0.0/16 overlaps hub.addressSpace", `firewall.sku: "Ultra"`, "aks.nodeCount: 0 must be between 1 and 1000"}},
 	}
@@ -170,7 +184,7 @@ func TestPulumiYAMLDefaultsMatchTheProgram(t *testing.T) {
 	declared := mocktest.DeclaredKeys(t)
 	assert.Equal(t, settings.DefaultNamePrefix, declared[mocktest.Project+":namePrefix"].Default)
 	assert.Equal(t, false, declared[mocktest.Project+":protect"].Default, "protection is off unless a stack asks")
-	for _, key := range []string{"tags", "firewall", "dns", "monitoring"} {
+	for _, key := range []string{"tags", "firewall", "dns", "monitoring", "registry", "keyVault"} {
 		assert.Equal(t, map[string]any{}, declared[mocktest.Project+":"+key].Default, "optional object %s defaults to {} so the program's defaults apply", key)
 	}
 	for _, key := range []string{"environment", "location", "hub", "spoke", "aks", "jumpBox"} {

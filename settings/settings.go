@@ -32,6 +32,8 @@ type Settings struct {
 	DNS               DNS
 	JumpBox           JumpBox
 	Monitoring        Monitoring
+	Registry          Registry
+	KeyVault          KeyVault
 }
 
 // Hub is the config key "hub": the hub VNet and its subnets.
@@ -50,10 +52,35 @@ type Hub struct {
 	HasGateway bool `json:"hasGateway"`
 }
 
-// Spoke is the config key "spoke": the spoke VNet and the AKS node subnet.
+// Spoke is the config key "spoke": the spoke VNet, the AKS node subnet and the subnet of the
+// registry's and vault's private endpoints.
 type Spoke struct {
-	AddressSpace netip.Prefix `json:"addressSpace"`
-	AksSubnet    netip.Prefix `json:"aksSubnet"`
+	AddressSpace          netip.Prefix `json:"addressSpace"`
+	AksSubnet             netip.Prefix `json:"aksSubnet"`
+	PrivateEndpointSubnet netip.Prefix `json:"privateEndpointSubnet"`
+}
+
+// Registry is the config key "registry": the private Azure Container Registry the cluster pulls from.
+type Registry struct {
+	Enabled bool `json:"enabled"` // default true
+}
+
+// KeyVault is the config key "keyVault": the private Key Vault the cluster reads secrets from.
+type KeyVault struct {
+	Enabled bool `json:"enabled"` // default true
+	// PurgeProtection keeps a deleted vault and its secrets for the retention period; it cannot
+	// be turned off once on. Required in production.
+	PurgeProtection bool `json:"purgeProtection"`
+	RetentionDays   int  `json:"retentionDays"` // soft-delete retention, 7-90
+	// WorkloadIdentity is optional: a user-assigned identity federated with the cluster's OIDC
+	// issuer for one Kubernetes service account, allowed to read the vault's secrets.
+	WorkloadIdentity *WorkloadIdentity `json:"workloadIdentity"`
+}
+
+// WorkloadIdentity names the Kubernetes service account an identity is federated with.
+type WorkloadIdentity struct {
+	Namespace      string `json:"namespace"`
+	ServiceAccount string `json:"serviceAccount"`
 }
 
 // CNI modes of Azure CNI.
@@ -200,6 +227,8 @@ func defaults() Settings {
 			NodeOSUpgradeChannel: "NodeImage",
 		},
 		Hub:        Hub{Bastion: true},
+		Registry:   Registry{Enabled: true},
+		KeyVault:   KeyVault{Enabled: true, PurgeProtection: true, RetentionDays: 90},
 		Monitoring: Monitoring{RetentionDays: 30},
 		DNS:        DNS{ZoneMode: ZoneSystem, Resolver: ResolverAzure, ForwarderSize: "Standard_B2s"},
 		Firewall:   Firewall{SKU: FirewallStandard, ThreatIntelMode: "Alert"},
@@ -259,6 +288,8 @@ func keys(s *Settings) []key {
 		{"dns", false, object(&s.DNS)},
 		{"jumpBox", true, object(&s.JumpBox)},
 		{"monitoring", false, object(&s.Monitoring)},
+		{"registry", false, object(&s.Registry)},
+		{"keyVault", false, object(&s.KeyVault)},
 	}
 }
 
@@ -286,6 +317,18 @@ func (s *Settings) Name(abbreviation string, purpose ...string) string {
 		name += "-" + p
 	}
 	return name
+}
+
+// RegistryName is the registry's globally unique name before its suffix: cr<prefix><environment>
+// (letters and digits only, 5-50 with the suffix).
+func (s *Settings) RegistryName() string {
+	return "cr" + s.NamePrefix + s.Environment
+}
+
+// VaultName is the vault's globally unique name before its suffix: kv-<prefix>-<environment>-
+// (3-24 with the suffix).
+func (s *Settings) VaultName() string {
+	return fmt.Sprintf("kv-%s-%s-", s.NamePrefix, s.Environment)
 }
 
 // ResourceTags are the tags every taggable resource carries: the configured ones plus the

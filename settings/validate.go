@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/hubspoke/private-aks/internal/azureid"
 	"github.com/hubspoke/private-aks/internal/azurerules"
 )
 
@@ -38,6 +39,8 @@ var (
 	ruleNamePattern    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$`)
 	appProtocolPattern = regexp.MustCompile(`^(Http|Https|Mssql):[0-9]{1,5}$`)
 	domainPattern      = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+	// kubernetesNamePattern is an RFC 1123 label: namespaces and service accounts.
+	kubernetesNamePattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 )
 
 // Usernames Azure refuses for a Linux VM administrator.
@@ -84,6 +87,7 @@ func (s *Settings) Validate() error {
 	s.validateFirewall(&p)
 	s.validateDNS(&p)
 	s.validateJumpBox(&p)
+	s.validatePrivateServices(&p)
 	if s.Monitoring.RetentionDays < 30 || s.Monitoring.RetentionDays > 730 {
 		p.add("monitoring.retentionDays", "%d must be between 30 and 730", s.Monitoring.RetentionDays)
 	}
@@ -125,8 +129,11 @@ func (s *Settings) validateNetwork(p *problems) {
 	checkOutside(p, "hub.addressSpace", s.Hub.AddressSpace, azurerules.VNetForbiddenRanges, "Azure refuses in a virtual network")
 	checkOutside(p, "spoke.addressSpace", s.Spoke.AddressSpace, azurerules.VNetForbiddenRanges, "Azure refuses in a virtual network")
 	checkSubnets(p, namedPrefix{"hub.addressSpace", s.Hub.AddressSpace}, hubOK, hubSubnets)
-	checkSubnets(p, namedPrefix{"spoke.addressSpace", s.Spoke.AddressSpace}, spokeOK,
-		[]namedPrefix{{"spoke.aksSubnet", s.Spoke.AksSubnet}})
+	spokeSubnets := []namedPrefix{{"spoke.aksSubnet", s.Spoke.AksSubnet}}
+	if s.Registry.Enabled || s.KeyVault.Enabled || s.Spoke.PrivateEndpointSubnet.IsValid() {
+		spokeSubnets = append(spokeSubnets, namedPrefix{"spoke.privateEndpointSubnet", s.Spoke.PrivateEndpointSubnet})
+	}
+	checkSubnets(p, namedPrefix{"spoke.addressSpace", s.Spoke.AddressSpace}, spokeOK, spokeSubnets)
 
 	checkMinSize(p, "hub.firewallSubnet", s.Hub.FirewallSubnet, firewallSubnetMaxBits)
 	checkMinSize(p, "hub.firewallManagementSubnet", s.Hub.FirewallManagementSubnet, firewallSubnetMaxBits)
@@ -474,6 +481,40 @@ func checkResolverSubnet(p *problems, sn namedPrefix) {
 	}
 	if azurerules.InResolverReservedRange(sn.prefix) {
 		p.add(sn.key, "%s lies in %s, which the DNS Private Resolver reserves", sn.prefix, azurerules.ResolverReservedRange)
+	}
+}
+
+// Globally unique names' limits (Azure resource name rules, Microsoft.ContainerRegistry and
+// Microsoft.KeyVault, checked 2026-11-26): registries 5-50 letters and digits; vaults 3-24 letters,
+// digits and hyphens.
+const (
+	registryNameMax = 50
+	vaultNameMax    = 24
+)
+
+func (s *Settings) validatePrivateServices(p *problems) {
+	if n := len(s.RegistryName()) + azureid.UniqueSuffixLength; s.Registry.Enabled && n > registryNameMax {
+		p.add("namePrefix", "the registry name %sxxxxxx would be %d characters, more than the %d Azure allows", s.RegistryName(), n, registryNameMax)
+	}
+	if n := len(s.VaultName()) + azureid.UniqueSuffixLength; s.KeyVault.Enabled && n > vaultNameMax {
+		p.add("namePrefix", "the Key Vault name %sxxxxxx would be %d characters, more than the %d Azure allows: shorten namePrefix or environment", s.VaultName(), n, vaultNameMax)
+	}
+	k := s.KeyVault
+	if !k.Enabled {
+		return
+	}
+	if k.RetentionDays < 7 || k.RetentionDays > 90 {
+		p.add("keyVault.retentionDays", "%d must be between 7 and 90", k.RetentionDays)
+	}
+	if !k.PurgeProtection && (s.Environment == "prod" || s.Protect) {
+		p.add("keyVault.purgeProtection", "a production stack (environment prod or protect true) keeps purge protection on")
+	}
+	if w := k.WorkloadIdentity; w != nil {
+		for key, v := range map[string]string{"namespace": w.Namespace, "serviceAccount": w.ServiceAccount} {
+			if !kubernetesNamePattern.MatchString(v) {
+				p.add("keyVault.workloadIdentity."+key, "%q must be a Kubernetes name (lowercase letters, digits, '-', at most 63)", v)
+			}
+		}
 	}
 }
 

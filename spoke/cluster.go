@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/google/uuid"
 	authorization "github.com/pulumi/pulumi-azure-native-sdk/authorization/v2"
 	// 2024-10-01 rather than the module's default 2023-04-01: it has the Cilium dataplane and the
 	// node OS upgrade channel, and picking it now avoids replacing the cluster to move later.
@@ -14,6 +13,7 @@ import (
 
 	"github.com/hubspoke/private-aks/internal/azureid"
 	"github.com/hubspoke/private-aks/internal/diagnostics"
+	"github.com/hubspoke/private-aks/internal/rbac"
 )
 
 // ClusterArgs configures the private cluster. Every field is required unless its comment says otherwise.
@@ -32,6 +32,7 @@ type ClusterArgs struct {
 	UpgradeChannel       string
 	NodeOSUpgradeChannel string
 	Defender             bool               // optional: Microsoft Defender for Containers
+	SecretsProvider      bool               // optional: the Key Vault Secrets Provider add-on, rotating secrets
 	WorkspaceID          pulumi.StringInput // Container Insights, Defender and control-plane logs
 	Zones                []string           // optional: availability zones of the system pool
 	// PodCIDR is optional: Azure CNI Overlay's pod range; empty gives pods VNet IPs from the node
@@ -79,6 +80,12 @@ type Cluster struct {
 	RoleAssignments []pulumi.Resource
 	// Admins says who holds Azure Kubernetes Service RBAC Cluster Admin on the cluster.
 	Admins pulumi.StringOutput
+	// KubeletObjectID is the identity the nodes pull images with (AKS creates it).
+	KubeletObjectID pulumi.StringOutput
+	// SecretsProviderObjectID is the Key Vault Secrets Provider add-on's identity (empty without it).
+	SecretsProviderObjectID pulumi.StringOutput
+	// OIDCIssuerURL is the issuer workload identities are federated with.
+	OIDCIssuerURL pulumi.StringOutput
 }
 
 // NewCluster registers the control-plane identity, its role assignments and the private cluster.
@@ -102,24 +109,8 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 		return nil, err
 	}
 	clientConfig := authorization.GetClientConfigOutput(ctx, parent)
-	// grant assigns a built-in role, named from what it grants (key names the principal), so
-	// every run asks for the same assignment. An empty principalType is left for Azure to look up:
-	// the SDK would otherwise send "User", which Azure refuses for a service principal
-	// (UnmatchedPrincipalType).
 	grant := func(suffix, role string, scope, principal, key pulumi.StringInput, principalType string) (*authorization.RoleAssignment, error) {
-		var kind pulumi.StringPtrInput = pulumi.String(principalType)
-		if principalType == "" {
-			kind = principal.ToStringOutput().ApplyT(func(string) *string { return nil }).(pulumi.StringPtrOutput)
-		}
-		return authorization.NewRoleAssignment(ctx, name+suffix, &authorization.RoleAssignmentArgs{
-			Scope:            scope,
-			RoleDefinitionId: azureid.RoleDefinition(clientConfig.SubscriptionId(), role),
-			PrincipalId:      principal,
-			PrincipalType:    kind,
-			RoleAssignmentName: pulumi.All(scope, key).ApplyT(func(v []any) string {
-				return uuid.NewSHA1(uuid.NameSpaceURL, []byte(v[0].(string)+"|"+role+"|"+v[1].(string))).String()
-			}).(pulumi.StringOutput),
-		}, parent)
+		return rbac.Assign(ctx, name+suffix, rbac.Args{Role: role, Scope: scope, Principal: principal, Key: key, PrincipalType: principalType}, parent)
 	}
 	grantIdentity := func(suffix, role string, scope pulumi.StringInput) error {
 		// ServicePrincipal skips the directory lookup that fails while a new identity replicates.
@@ -172,13 +163,7 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 		},
 		// Entra ID is the only way in: no static admin kubeconfig.
 		DisableLocalAccounts: pulumi.Bool(true),
-		AddonProfiles: containerservice.ManagedClusterAddonProfileMap{
-			"azurepolicy": containerservice.ManagedClusterAddonProfileArgs{Enabled: pulumi.Bool(true)},
-			"omsagent": containerservice.ManagedClusterAddonProfileArgs{Enabled: pulumi.Bool(true), Config: pulumi.StringMap{
-				"logAnalyticsWorkspaceResourceID": args.WorkspaceID,
-				"useAADAuth":                      pulumi.String("true"),
-			}},
-		},
+		AddonProfiles:        addonProfiles(args),
 		// Workload identity federates pods' service accounts with Entra ID: no secrets in pods.
 		OidcIssuerProfile: containerservice.ManagedClusterOIDCIssuerProfileArgs{Enabled: pulumi.Bool(true)},
 		SecurityProfile:   securityProfile(args),
@@ -241,6 +226,9 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 		return nil, err
 	}
 
+	c.KubeletObjectID = cluster.IdentityProfile.MapIndex(pulumi.String("kubeletidentity")).ObjectId().Elem()
+	c.SecretsProviderObjectID = cluster.AddonProfiles.MapIndex(pulumi.String(secretsProviderAddon)).Identity().ObjectId().Elem()
+	c.OIDCIssuerURL = cluster.OidcIssuerProfile.IssuerURL().Elem()
 	c.Name = cluster.Name
 	c.PrivateFQDN = cluster.PrivateFQDN
 	c.NodeResourceGroup = cluster.NodeResourceGroup.Elem()
@@ -250,4 +238,27 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 		"nodeResourceGroup": c.NodeResourceGroup,
 		"admins":            c.Admins,
 	})
+}
+
+// secretsProviderAddon is the AKS add-on that mounts Key Vault secrets into pods.
+const secretsProviderAddon = "azureKeyvaultSecretsProvider"
+
+// addonProfiles turns on Azure Policy, Container Insights with Entra ID auth, and the Key Vault
+// Secrets Provider when asked, rotating mounted secrets every 2 minutes (AKS docs, "Azure Key
+// Vault provider for Secrets Store CSI Driver", configuration options).
+func addonProfiles(args ClusterArgs) containerservice.ManagedClusterAddonProfileMap {
+	addons := containerservice.ManagedClusterAddonProfileMap{
+		"azurepolicy": containerservice.ManagedClusterAddonProfileArgs{Enabled: pulumi.Bool(true)},
+		"omsagent": containerservice.ManagedClusterAddonProfileArgs{Enabled: pulumi.Bool(true), Config: pulumi.StringMap{
+			"logAnalyticsWorkspaceResourceID": args.WorkspaceID,
+			"useAADAuth":                      pulumi.String("true"),
+		}},
+	}
+	if args.SecretsProvider {
+		addons[secretsProviderAddon] = containerservice.ManagedClusterAddonProfileArgs{Enabled: pulumi.Bool(true), Config: pulumi.StringMap{
+			"enableSecretRotation": pulumi.String("true"),
+			"rotationPollInterval": pulumi.String("2m"),
+		}}
+	}
+	return addons
 }

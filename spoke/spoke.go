@@ -13,8 +13,11 @@ import (
 	"github.com/hubspoke/private-aks/internal/platform"
 )
 
-// AksSubnetName is the name of the node subnet.
-const AksSubnetName = "snet-aks-nodes"
+// Names of the spoke's subnets.
+const (
+	AksSubnetName             = "snet-aks-nodes"
+	PrivateEndpointSubnetName = "snet-private-endpoints"
+)
 
 // Args configures the spoke network. All fields are required.
 type Args struct {
@@ -29,8 +32,12 @@ type Args struct {
 	DNSServers   []string // optional: the hub's resolvers; Azure-provided DNS when empty
 	Protect      bool     // optional: protect the VNet from deletion
 	NSGName      string   // the AKS subnet's NSG
-	WorkspaceID  pulumi.StringInput
-	Tags         map[string]string
+	// PrivateEndpointSubnet is optional: the subnet of the registry's and vault's private
+	// endpoints, with its NSG (PrivateEndpointNSGName).
+	PrivateEndpointSubnet  string
+	PrivateEndpointNSGName string
+	WorkspaceID            pulumi.StringInput
+	Tags                   map[string]string
 }
 
 // Spoke is the spoke network component.
@@ -41,6 +48,8 @@ type Spoke struct {
 	VNetID            pulumi.StringOutput
 	VNetName          pulumi.StringOutput
 	AksSubnetID       pulumi.StringOutput
+	// PrivateEndpointSubnetID is empty without a private endpoint subnet.
+	PrivateEndpointSubnetID pulumi.StringOutput
 }
 
 // New registers the spoke resource group and VNet.
@@ -77,6 +86,26 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 		}},
 		Tags: tags,
 	}
+	if args.PrivateEndpointSubnet != "" {
+		peNSG, err := nsg.New(ctx, name+"-pe-nsg", nsg.Args{
+			ResourceGroupName: rg.Name, Location: args.Location, Name: args.PrivateEndpointNSGName, WorkspaceID: args.WorkspaceID, Tags: tags,
+			// HTTPS from the VNets (the peered hub included: jump box, resolvers) to the registry
+			// and vault; pods reach them from their nodes' addresses.
+			Rules: []nsg.Rule{{Name: "allow-vnet-https-inbound", Priority: 100, Inbound: true, Protocol: "Tcp",
+				Sources: []string{"VirtualNetwork"}, Destination: args.PrivateEndpointSubnet, Ports: []string{"443"}}},
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		vnetArgs.Subnets = append(vnetArgs.Subnets.(network.SubnetTypeArray), network.SubnetTypeArgs{
+			Name:                 pulumi.String(PrivateEndpointSubnetName),
+			AddressPrefix:        pulumi.String(args.PrivateEndpointSubnet),
+			NetworkSecurityGroup: network.NetworkSecurityGroupTypeArgs{Id: peNSG.ID().ToStringOutput()},
+			// Network policies on, so the NSG applies to the private endpoints: Azure leaves them
+			// off by default (Microsoft Learn, "Manage network policies for private endpoints").
+			PrivateEndpointNetworkPolicies: pulumi.String(network.VirtualNetworkPrivateEndpointNetworkPoliciesEnabled),
+		})
+	}
 	if len(args.DNSServers) > 0 {
 		vnetArgs.DhcpOptions = network.DhcpOptionsArgs{DnsServers: pulumi.ToStringArray(args.DNSServers)}
 	}
@@ -89,6 +118,10 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	s.VNetID = vnet.ID().ToStringOutput()
 	s.VNetName = vnet.Name
 	s.AksSubnetID = azureid.Subnet(s.VNetID, AksSubnetName)
+	s.PrivateEndpointSubnetID = pulumi.String("").ToStringOutput()
+	if args.PrivateEndpointSubnet != "" {
+		s.PrivateEndpointSubnetID = azureid.Subnet(s.VNetID, PrivateEndpointSubnetName)
+	}
 	return s, ctx.RegisterResourceOutputs(s, pulumi.Map{
 		"resourceGroupName": s.ResourceGroupName,
 		"vnetId":            s.VNetID,

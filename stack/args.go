@@ -11,6 +11,7 @@ import (
 	"github.com/hubspoke/private-aks/hub"
 	"github.com/hubspoke/private-aks/monitoring"
 	"github.com/hubspoke/private-aks/peering"
+	"github.com/hubspoke/private-aks/privatelink"
 	"github.com/hubspoke/private-aks/settings"
 	"github.com/hubspoke/private-aks/spoke"
 )
@@ -105,18 +106,20 @@ func firewallArgs(cfg *settings.Settings, ops *monitoring.Monitoring, h *hub.Hub
 
 func spokeArgs(cfg *settings.Settings, ops *monitoring.Monitoring, h *hub.Hub) spoke.Args {
 	return spoke.Args{
-		Location:          cfg.Location,
-		ResourceGroupName: cfg.Name("rg", "spoke"),
-		VNetName:          cfg.Name("vnet", "spoke"),
-		AddressSpace:      cfg.Spoke.AddressSpace.String(),
-		AksSubnet:         cfg.Spoke.AksSubnet.String(),
-		PodCIDR:           overlayPodCIDR(cfg),
-		RouteTableID:      h.RouteTableID,
-		DNSServers:        dnsPlan(cfg).ServerIPs(),
-		NSGName:           cfg.Name("nsg", "aks"),
-		WorkspaceID:       ops.WorkspaceID,
-		Protect:           cfg.Protect,
-		Tags:              cfg.ResourceTags(),
+		Location:               cfg.Location,
+		ResourceGroupName:      cfg.Name("rg", "spoke"),
+		VNetName:               cfg.Name("vnet", "spoke"),
+		AddressSpace:           cfg.Spoke.AddressSpace.String(),
+		AksSubnet:              cfg.Spoke.AksSubnet.String(),
+		PodCIDR:                overlayPodCIDR(cfg),
+		RouteTableID:           h.RouteTableID,
+		DNSServers:             dnsPlan(cfg).ServerIPs(),
+		NSGName:                cfg.Name("nsg", "aks"),
+		PrivateEndpointSubnet:  privateEndpointSubnet(cfg),
+		PrivateEndpointNSGName: cfg.Name("nsg", "pe"),
+		WorkspaceID:            ops.WorkspaceID,
+		Protect:                cfg.Protect,
+		Tags:                   cfg.ResourceTags(),
 	}
 }
 
@@ -144,6 +147,7 @@ func clusterArgs(cfg *settings.Settings, p *Platform) spoke.ClusterArgs {
 		UpgradeChannel:       c.UpgradeChannel,
 		NodeOSUpgradeChannel: c.NodeOSUpgradeChannel,
 		Defender:             c.Defender,
+		SecretsProvider:      cfg.KeyVault.Enabled,
 		WorkspaceID:          p.WorkspaceID,
 		Zones:                c.AvailabilityZones,
 		PodCIDR:              overlayPodCIDR(cfg),
@@ -263,6 +267,62 @@ func resolverArgs(cfg *settings.Settings, h *hub.Hub, s *spoke.Spoke, peerings [
 			OutboundName:     cfg.Name("out", "dns"),
 			RulesetName:      cfg.Name("dnsfrs", "dns"),
 			RulesetVNets:     map[string]pulumi.StringInput{"hub": h.VNetID, "spoke": s.VNetID},
+		}
+	}
+	return args
+}
+
+// privateEndpointSubnet is the endpoint subnet's range when a registry or vault needs it.
+func privateEndpointSubnet(cfg *settings.Settings) string {
+	if !cfg.Registry.Enabled && !cfg.KeyVault.Enabled {
+		return ""
+	}
+	return cfg.Spoke.PrivateEndpointSubnet.String()
+}
+
+// endpointArgs places a service's private endpoint in the spoke and its zone in the hub, linked
+// to both.
+func endpointArgs(cfg *settings.Settings, p *Platform, service string) privatelink.EndpointArgs {
+	return privatelink.EndpointArgs{
+		ResourceGroupName:     p.Spoke.ResourceGroupName,
+		SubnetID:              p.PrivateEndpointSubnetID,
+		EndpointName:          cfg.Name("pep", service),
+		ZoneResourceGroupName: p.Hub.ResourceGroupName,
+		Links: []privatelink.Link{
+			{Key: "hub", Name: cfg.Name("vnetlink", service, "hub"), VNetID: p.Hub.VNetID},
+			{Key: "spoke", Name: cfg.Name("vnetlink", service, "spoke"), VNetID: p.Spoke.VNetID},
+		},
+		After: p.Peerings,
+	}
+}
+
+func registryArgs(cfg *settings.Settings, p *Platform, c *spoke.Cluster) privatelink.RegistryArgs {
+	return privatelink.RegistryArgs{
+		Location:          cfg.Location,
+		ResourceGroupName: p.Spoke.ResourceGroupName,
+		NamePrefix:        cfg.RegistryName(),
+		ZoneRedundant:     len(cfg.Cluster.AvailabilityZones) > 0,
+		Endpoint:          endpointArgs(cfg, p, "acr"),
+		KubeletObjectID:   c.KubeletObjectID,
+		Tags:              cfg.ResourceTags(),
+	}
+}
+
+func vaultArgs(cfg *settings.Settings, p *Platform, c *spoke.Cluster) privatelink.VaultArgs {
+	k := cfg.KeyVault
+	args := privatelink.VaultArgs{
+		Location:                cfg.Location,
+		ResourceGroupName:       p.Spoke.ResourceGroupName,
+		NamePrefix:              cfg.VaultName(),
+		PurgeProtection:         k.PurgeProtection,
+		RetentionDays:           k.RetentionDays,
+		Endpoint:                endpointArgs(cfg, p, "kv"),
+		SecretsProviderObjectID: c.SecretsProviderObjectID,
+		Tags:                    cfg.ResourceTags(),
+	}
+	if w := k.WorkloadIdentity; w != nil {
+		args.WorkloadIdentity = &privatelink.WorkloadIdentityArgs{
+			IdentityName: cfg.Name("id", "workload"), Issuer: c.OIDCIssuerURL, Namespace: w.Namespace, ServiceAccount: w.ServiceAccount,
 		}
 	}
 	return args

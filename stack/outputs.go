@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/hubspoke/private-aks/dns"
+	"github.com/hubspoke/private-aks/privatelink"
 	"github.com/hubspoke/private-aks/settings"
 )
 
@@ -41,6 +42,15 @@ func exportOutputs(ctx *pulumi.Context, cfg *settings.Settings, p *Platform, w *
 	ctx.Export("verifyDnsFromJumpBox", pulumi.Sprintf(
 		"az vm run-command invoke --resource-group %s --name %s --command-id RunShellScript --scripts 'nslookup %s'",
 		p.Hub.ResourceGroupName, p.JumpBox.Name, c.PrivateFQDN))
+	if w.Registry != nil {
+		ctx.Export("registryLoginServer", w.Registry.LoginServer)
+	}
+	if w.Vault != nil {
+		ctx.Export("keyVaultUri", w.Vault.URI)
+		if cfg.KeyVault.WorkloadIdentity != nil {
+			ctx.Export("workloadIdentityClientId", w.Vault.WorkloadClientID)
+		}
+	}
 	exportDNSOutputs(ctx, cfg)
 }
 
@@ -51,7 +61,14 @@ func exportDNSOutputs(ctx *pulumi.Context, cfg *settings.Settings) {
 		return
 	}
 	ctx.Export("dnsServerIps", pulumi.ToStringArray(servers))
+	zones := []string{dns.ClusterZoneName(cfg.Location)}
+	if cfg.Registry.Enabled {
+		zones = append(zones, privatelink.RegistryZone)
+	}
+	if cfg.KeyVault.Enabled {
+		zones = append(zones, privatelink.VaultZone)
+	}
 	ctx.Export("onPremConditionalForwarder", pulumi.String(fmt.Sprintf(
 		"On the on-premises DNS servers, add a conditional forwarder for %s to %s",
-		dns.ClusterZoneName(cfg.Location), strings.Join(servers, ", "))))
+		strings.Join(zones, ", "), strings.Join(servers, ", "))))
 }

@@ -19,6 +19,8 @@ type Platform struct {
 	WorkspaceID pulumi.StringOutput
 	Hub, Spoke  Network
 	AksSubnetID pulumi.StringOutput
+	// PrivateEndpointSubnetID holds the registry's and vault's endpoints (empty without them).
+	PrivateEndpointSubnetID pulumi.StringOutput
 	// RouteTableID is the egress route table on the AKS subnet.
 	RouteTableID                        pulumi.StringOutput
 	FirewallPrivateIP, FirewallPublicIP pulumi.StringOutput
@@ -77,18 +79,19 @@ func buildPlatform(ctx *pulumi.Context, cfg *settings.Settings, opts pulumi.Reso
 		return nil, err
 	}
 	p := &Platform{
-		WorkspaceID:        ops.WorkspaceID,
-		Hub:                Network{ResourceGroupName: hubNet.ResourceGroupName, VNetID: hubNet.VNetID},
-		Spoke:              Network{ResourceGroupName: spokeNet.ResourceGroupName, VNetID: spokeNet.VNetID},
-		AksSubnetID:        spokeNet.AksSubnetID,
-		RouteTableID:       hubNet.RouteTableID,
-		FirewallPrivateIP:  fw.PrivateIP,
-		FirewallPublicIP:   fw.PublicIP,
-		JumpBox:            JumpBox{Name: access.JumpBoxName, ID: access.JumpBox.ID().ToStringOutput(), PrivateIP: access.JumpBoxPrivateIP, AdminUsername: access.JumpBoxAdmin},
-		BastionName:        pulumi.String("").ToStringOutput(),
-		DefaultRoute:       fw.DefaultRoute,
-		FirewallRuleGroups: fw.RuleGroups,
-		Peerings:           peerings,
+		WorkspaceID:             ops.WorkspaceID,
+		Hub:                     Network{ResourceGroupName: hubNet.ResourceGroupName, VNetID: hubNet.VNetID},
+		Spoke:                   Network{ResourceGroupName: spokeNet.ResourceGroupName, VNetID: spokeNet.VNetID},
+		AksSubnetID:             spokeNet.AksSubnetID,
+		PrivateEndpointSubnetID: spokeNet.PrivateEndpointSubnetID,
+		RouteTableID:            hubNet.RouteTableID,
+		FirewallPrivateIP:       fw.PrivateIP,
+		FirewallPublicIP:        fw.PublicIP,
+		JumpBox:                 JumpBox{Name: access.JumpBoxName, ID: access.JumpBox.ID().ToStringOutput(), PrivateIP: access.JumpBoxPrivateIP, AdminUsername: access.JumpBoxAdmin},
+		BastionName:             pulumi.String("").ToStringOutput(),
+		DefaultRoute:            fw.DefaultRoute,
+		FirewallRuleGroups:      fw.RuleGroups,
+		Peerings:                peerings,
 	}
 	if access.Bastion != nil {
 		p.BastionName = access.Bastion.Name

@@ -30,14 +30,14 @@ func TestVNetsUseTheHubResolversOfEachDNSMode(t *testing.T) {
 			}
 			// The hub runs the resolvers, so the hub must resolve the zone: hub and spoke are linked.
 			var linked []string
-			for _, link := range res.OfType(azuretype.VNetLink) {
+			for _, link := range res.ClusterZoneLinks() {
 				linked = append(linked, mocktest.Str(res.ByID(mocktest.Str(link.Inputs, "virtualNetwork", "id")).Inputs, "virtualNetworkName"))
 			}
 			assert.ElementsMatch(t, []string{devHubVNet, devSpokeVNet}, linked)
 			assert.Len(t, res.OfType(azuretype.PublicIP), 2, "no new public IP: the firewall's and Bastion's only")
 			if tc.servers != nil {
 				assert.Equal(t, strings.Join(tc.servers, ", "), strings.TrimPrefix(res.Outputs["onPremConditionalForwarder"],
-					"On the on-premises DNS servers, add a conditional forwarder for privatelink.westeurope.azmk8s.io to "))
+					"On the on-premises DNS servers, add a conditional forwarder for privatelink.westeurope.azmk8s.io, privatelink.azurecr.io, privatelink.vaultcore.azure.net to "))
 			} else {
 				assert.NotContains(t, res.Outputs, "onPremConditionalForwarder")
 			}

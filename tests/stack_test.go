@@ -159,7 +159,7 @@ func TestHubVNetIsLinkedToTheClusterZone(t *testing.T) {
 			fqdn := mocktest.Str(cluster.State, "privateFQDN")
 			require.True(t, strings.HasSuffix(fqdn, "."+tc.zoneName), "mock FQDN %s lies in %s", fqdn, tc.zoneName)
 
-			links := res.OfType(azuretype.VNetLink)
+			links := res.ClusterZoneLinks()
 			require.Len(t, links, len(tc.linkedVNets))
 			var linked []string
 			for _, link := range links {
@@ -181,14 +181,14 @@ func TestHubVNetIsLinkedToTheClusterZone(t *testing.T) {
 func TestCustomZoneExistsLinkedAndGrantedBeforeTheCluster(t *testing.T) {
 	res, err := mocktest.Run(t, "dev", mocktest.WithConfig(t, func(c map[string]any) { c["dns"] = map[string]any{"zoneMode": "custom"} }))
 	require.NoError(t, err)
-	zone := res.One(t, azuretype.PrivateZone)
+	zone := res.Named(t, azuretype.PrivateZone, "privatelink.westeurope.azmk8s.io")
 	cluster := res.One(t, azuretype.ManagedCluster)
 
 	assert.Equal(t, "privatelink.westeurope.azmk8s.io", mocktest.Str(zone.Inputs, "privateZoneName"))
 	assert.Equal(t, "rg-hubspoke-dev-hub", mocktest.Str(zone.Inputs, "resourceGroupName"))
 	assert.Equal(t, "global", mocktest.Str(zone.Inputs, "location"))
 	assert.Equal(t, zone.ID, mocktest.Str(cluster.Inputs, "apiServerAccessProfile", "privateDNSZone"))
-	for _, link := range res.OfType(azuretype.VNetLink) {
+	for _, link := range res.ClusterZoneLinks() {
 		assert.True(t, mocktest.DependsOn(cluster, link), "cluster waits for %s", link.Name)
 	}
 	var zoneGrant *mocktest.Registered
@@ -204,7 +204,9 @@ func TestCustomZoneExistsLinkedAndGrantedBeforeTheCluster(t *testing.T) {
 
 	system := mocktest.RunStack(t, "dev")
 	assert.Equal(t, "system", mocktest.Str(system.One(t, azuretype.ManagedCluster).Inputs, "apiServerAccessProfile", "privateDNSZone"))
-	assert.Empty(t, system.OfType(azuretype.PrivateZone), "system mode: AKS creates the zone")
+	for _, z := range system.OfType(azuretype.PrivateZone) {
+		assert.NotContains(t, mocktest.Str(z.Inputs, "privateZoneName"), "azmk8s.io", "system mode: AKS creates the zone")
+	}
 }
 
 func TestFirewallAllowsContainerRegistryAndOSUpdates(t *testing.T) {
@@ -349,26 +351,30 @@ func TestClusterWaitsForRouteRuleGroupsPeeringsAndRoleAssignments(t *testing.T) 
 	assert.ElementsMatch(t, []string{spokeVNet.ID, routeTable.ID}, scopes)
 }
 
-// componentOf says which component each resource type belongs to.
-var componentOf = map[string]string{
-	azuretype.RouteTable:             "hubspoke:hub:Hub",
-	azuretype.NIC:                    "hubspoke:hub:Access",
-	azuretype.VM:                     "hubspoke:hub:Access",
-	azuretype.FirewallPolicy:         "hubspoke:firewall:Firewall",
-	azuretype.RuleCollectionGroup:    "hubspoke:firewall:Firewall",
-	azuretype.Firewall:               "hubspoke:firewall:Firewall",
-	azuretype.Route:                  "hubspoke:firewall:Firewall",
-	azuretype.Peering:                "hubspoke:peering:Peering",
-	azuretype.PrivateZone:            "hubspoke:dns:Zone",
-	azuretype.VNetLink:               "hubspoke:dns:Zone",
-	azuretype.Identity:               "hubspoke:spoke:Cluster",
-	azuretype.AgentPool:              "hubspoke:spoke:Cluster",
-	azuretype.Bastion:                "hubspoke:hub:Access",
-	azuretype.DataCollectionRule:     "hubspoke:spoke:Cluster",
-	azuretype.DataCollectionRuleLink: "hubspoke:spoke:Cluster",
-	azuretype.Workspace:              "hubspoke:monitoring:Monitoring",
-	azuretype.RoleAssignment:         "hubspoke:spoke:Cluster",
-	azuretype.ManagedCluster:         "hubspoke:spoke:Cluster",
+// componentOf says which components each resource type belongs to.
+var componentOf = map[string][]string{
+	azuretype.RouteTable:             {"hubspoke:hub:Hub"},
+	azuretype.NIC:                    {"hubspoke:hub:Access"},
+	azuretype.VM:                     {"hubspoke:hub:Access"},
+	azuretype.FirewallPolicy:         {"hubspoke:firewall:Firewall"},
+	azuretype.RuleCollectionGroup:    {"hubspoke:firewall:Firewall"},
+	azuretype.Firewall:               {"hubspoke:firewall:Firewall"},
+	azuretype.Route:                  {"hubspoke:firewall:Firewall"},
+	azuretype.Peering:                {"hubspoke:peering:Peering"},
+	azuretype.PrivateZone:            {"hubspoke:dns:Zone", "hubspoke:privatelink:Registry", "hubspoke:privatelink:Vault"},
+	azuretype.VNetLink:               {"hubspoke:dns:Zone", "hubspoke:privatelink:Registry", "hubspoke:privatelink:Vault"},
+	azuretype.Identity:               {"hubspoke:spoke:Cluster", "hubspoke:privatelink:Vault"},
+	azuretype.AgentPool:              {"hubspoke:spoke:Cluster"},
+	azuretype.Bastion:                {"hubspoke:hub:Access"},
+	azuretype.DataCollectionRule:     {"hubspoke:spoke:Cluster"},
+	azuretype.DataCollectionRuleLink: {"hubspoke:spoke:Cluster"},
+	azuretype.Workspace:              {"hubspoke:monitoring:Monitoring"},
+	azuretype.RoleAssignment:         {"hubspoke:spoke:Cluster", "hubspoke:privatelink:Registry", "hubspoke:privatelink:Vault"},
+	azuretype.ManagedCluster:         {"hubspoke:spoke:Cluster"},
+	azuretype.Registry:               {"hubspoke:privatelink:Registry"},
+	azuretype.Vault:                  {"hubspoke:privatelink:Vault"},
+	azuretype.PrivateEndpoint:        {"hubspoke:privatelink:Registry", "hubspoke:privatelink:Vault"},
+	azuretype.PrivateDNSZoneGroup:    {"hubspoke:privatelink:Registry", "hubspoke:privatelink:Vault"},
 }
 
 func TestEveryResourceIsParentedToItsComponentAndUsesTheExplicitProvider(t *testing.T) {
@@ -390,12 +396,12 @@ func TestEveryResourceIsParentedToItsComponentAndUsesTheExplicitProvider(t *test
 					require.NotNil(t, parent, "%s has a parent", r.URN)
 					assert.True(t, strings.HasPrefix(parent.Type, componentTypePrefix), "%s is parented to a component, not %s", r.URN, parent.Type)
 					if want, ok := componentOf[r.Type]; ok {
-						assert.Equal(t, want, parent.Type, "%s", r.URN)
+						assert.Contains(t, want, parent.Type, "%s", r.URN)
 					}
 					assert.True(t, strings.HasPrefix(r.Provider, provider.URN+"::"), "%s uses the explicit provider, not %q", r.URN, r.Provider)
 				}
 			}
-			assert.Equal(t, 8, components, "monitoring, hub network, hub access, firewall, spoke, peering, dns, cluster")
+			assert.Equal(t, 10, components, "monitoring, hub network, hub access, firewall, spoke, peering, dns, cluster, registry, vault")
 		})
 	}
 }

@@ -9,6 +9,10 @@ func Subnet(vnetID pulumi.StringOutput, subnet string) pulumi.StringOutput {
 	return pulumi.Sprintf("%s/subnets/%s", vnetID, subnet)
 }
 
+// UniqueSuffixLength is how many characters of a globally unique name derive from the
+// subscription and resource group (the registry's and vault's).
+const UniqueSuffixLength = 6
+
 // Built-in Azure role definition IDs (the same GUID in every subscription).
 const (
 	NetworkContributorRole        = "4d97b98b-1d4f-4787-a291-c67834d212e7"
@@ -16,6 +20,10 @@ const (
 	// AKSRBACClusterAdminRole is "Azure Kubernetes Service RBAC Cluster Admin": every Kubernetes
 	// data action on the cluster (Azure built-in roles, Containers; checked 2026-11-26).
 	AKSRBACClusterAdminRole = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b"
+	// AcrPullRole pulls images from a registry; KeyVaultSecretsUserRole reads a vault's secrets
+	// (Azure built-in roles, Containers and Security; checked 2026-11-26).
+	AcrPullRole             = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
+	KeyVaultSecretsUserRole = "4633458b-17de-408a-b874-0445c86b69e6"
 )
 
 // RoleDefinition is the subscription-scoped ID of a built-in role.

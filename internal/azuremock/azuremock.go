@@ -39,6 +39,8 @@ var Placeholders = []string{
 	"public IPs: 20.<a>.<b>.<c>, derived from the address's name",
 	"identity principal and client IDs: name-derived UUIDs",
 	"cluster private FQDN: <dnsPrefix>-k8s1a2b3c.<zone>; node resource group: MC_<group>_<cluster>_<region>",
+	"kubelet, secrets-provider identities: name-derived UUIDs; OIDC issuer: https://<region>.oic.prod-aks.azure.com/<tenant>/<cluster>/",
+	"private endpoint addresses: 10.1.4.<n>, derived from each name",
 }
 
 // Create returns the ID and the outputs Azure would give a new resource of a type with these inputs.
@@ -114,6 +116,14 @@ func fillComputed(typ string, inputs, state resource.PropertyMap) {
 		if first := inputs["ipConfigurations"].ArrayValue()[0].ObjectValue(); first["privateIPAllocationMethod"].StringValue() != "Static" {
 			state["ipConfigurations"] = withFirstPrivateIP(inputs["ipConfigurations"], JumpBoxPrivateIP)
 		}
+	case azuretype.PrivateEndpoint:
+		state["customDnsConfigs"] = privateEndpointRecords(inputs)
+	case azuretype.Registry:
+		state["loginServer"] = resource.NewStringProperty(inputs["registryName"].StringValue() + ".azurecr.io")
+	case azuretype.Vault:
+		properties := inputs["properties"].ObjectValue().Copy()
+		properties["vaultUri"] = resource.NewStringProperty("https://" + inputs["vaultName"].StringValue() + ".vault.azure.net/")
+		state["properties"] = resource.NewObjectProperty(properties)
 	case azuretype.PublicIP:
 		// One distinct address per name, so that the firewall's and Bastion's cannot be mixed up.
 		h := sha256.Sum256([]byte(inputs["publicIpAddressName"].StringValue()))
@@ -131,5 +141,52 @@ func fillComputed(typ string, inputs, state resource.PropertyMap) {
 		state["privateFQDN"] = resource.NewStringProperty(fmt.Sprintf("%s-k8s1a2b3c.%s", inputs["dnsPrefix"].StringValue(), zone))
 		state["nodeResourceGroup"] = resource.NewStringProperty(fmt.Sprintf("MC_%s_%s_%s",
 			inputs["resourceGroupName"].StringValue(), inputs["resourceName"].StringValue(), location))
+		// The identities AKS creates itself: the kubelet's and the Key Vault secrets provider's,
+		// each distinct from the control plane's, so a grant to the wrong one shows.
+		cluster := inputs["resourceName"].StringValue()
+		identity := func(of string) resource.PropertyValue {
+			return resource.NewObjectProperty(resource.NewPropertyMapFromMap(map[string]any{
+				"objectId": uuid.NewSHA1(uuid.NameSpaceOID, []byte(of+" object:"+cluster)).String(),
+				"clientId": uuid.NewSHA1(uuid.NameSpaceOID, []byte(of+" client:"+cluster)).String(),
+			}))
+		}
+		state["identityProfile"] = resource.NewObjectProperty(resource.PropertyMap{"kubeletidentity": identity("kubelet")})
+		if addons := inputs["addonProfiles"]; addons.IsObject() {
+			out := addons.ObjectValue().Copy()
+			if kv := out["azureKeyvaultSecretsProvider"]; kv.IsObject() {
+				withIdentity := kv.ObjectValue().Copy()
+				withIdentity["identity"] = identity("azurekeyvaultsecretsprovider")
+				out["azureKeyvaultSecretsProvider"] = resource.NewObjectProperty(withIdentity)
+			}
+			state["addonProfiles"] = resource.NewObjectProperty(out)
+		}
+		state["oidcIssuerProfile"] = resource.NewObjectProperty(resource.PropertyMap{
+			"enabled":   resource.NewBoolProperty(true),
+			"issuerURL": resource.NewStringProperty(fmt.Sprintf("https://%s.oic.prod-aks.azure.com/%s/%s/", location, TenantID, cluster)),
+		})
 	}
+}
+
+// privateEndpointFQDNs are the names a private endpoint answers for, by group: the registry and
+// its regional data endpoint, or the vault (Microsoft Learn, Azure Private Endpoint DNS values).
+var privateEndpointFQDNs = map[string][]string{
+	"registry": {"%[1]s.azurecr.io", "%[1]s.%[2]s.data.azurecr.io"},
+	"vault":    {"%[1]s.vault.azure.net"},
+}
+
+// privateEndpointRecords are what Azure reports of a private endpoint's addresses: one per name,
+// placeholders derived from the name (10.1.4.<n>), distinct so a mix-up shows.
+func privateEndpointRecords(inputs resource.PropertyMap) resource.PropertyValue {
+	connection := inputs["privateLinkServiceConnections"].ArrayValue()[0].ObjectValue()
+	service := connection["privateLinkServiceId"].StringValue()
+	service = service[strings.LastIndex(service, "/")+1:]
+	var records []any
+	for _, group := range connection["groupIds"].ArrayValue() {
+		for _, pattern := range privateEndpointFQDNs[group.StringValue()] {
+			fqdn := fmt.Sprintf(pattern, service, inputs["location"].StringValue())
+			h := sha256.Sum256([]byte(fqdn))
+			records = append(records, map[string]any{"fqdn": fqdn, "ipAddresses": []any{fmt.Sprintf("10.1.4.%d", 5+int(h[0])%25)}})
+		}
+	}
+	return resource.NewPropertyValue(records)
 }

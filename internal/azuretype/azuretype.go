@@ -39,6 +39,11 @@ const (
 	DiagnosticSetting      = "azure-native:insights:DiagnosticSetting"
 	DataCollectionRule     = "azure-native:insights:DataCollectionRule"
 	DataCollectionRuleLink = "azure-native:insights:DataCollectionRuleAssociation"
+	Registry               = "azure-native:containerregistry:Registry"
+	Vault                  = "azure-native:keyvault:Vault"
+	PrivateEndpoint        = "azure-native:network:PrivateEndpoint"
+	PrivateDNSZoneGroup    = "azure-native:network:PrivateDnsZoneGroup"
+	FederatedCredential    = "azure-native:managedidentity:FederatedIdentityCredential"
 	Provider               = "pulumi:providers:azure-native"
 )
 
@@ -96,4 +101,9 @@ var Table = map[string]Info{
 	DiagnosticSetting:      {"name", false, 10 * time.Second, estimate},
 	DataCollectionRule:     {"dataCollectionRuleName", true, 10 * time.Second, estimate},
 	DataCollectionRuleLink: {"associationName", false, 10 * time.Second, estimate},
+	Registry:               {"registryName", true, 1 * time.Minute, estimate},
+	Vault:                  {"vaultName", true, 1 * time.Minute, estimate},
+	PrivateEndpoint:        {"privateEndpointName", true, 1 * time.Minute, estimate},
+	PrivateDNSZoneGroup:    {"privateDnsZoneGroupName", false, 20 * time.Second, estimate},
+	FederatedCredential:    {"federatedIdentityCredentialResourceName", false, 10 * time.Second, estimate},
 }

@@ -438,3 +438,15 @@ func DNSMode(resolver string) func(map[string]any) {
 		c["dns"] = d
 	}
 }
+
+// ClusterZoneLinks are the VNet links of the API server's zone (privatelink.<region>.azmk8s.io),
+// apart from the registry's and vault's zones.
+func (r *Result) ClusterZoneLinks() []*Registered {
+	var out []*Registered
+	for _, l := range r.OfType(azuretype.VNetLink) {
+		if strings.HasSuffix(Str(l.Inputs, "privateZoneName"), ".azmk8s.io") {
+			out = append(out, l)
+		}
+	}
+	return out
+}

@@ -1,0 +1,48 @@
+// Package rbac assigns Azure's built-in roles the one way this program does: named from what they
+// grant, so every run asks for the same assignment and a re-run never duplicates one.
+package rbac
+
+import (
+	"github.com/google/uuid"
+	authorization "github.com/pulumi/pulumi-azure-native-sdk/authorization/v2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/hubspoke/private-aks/internal/azureid"
+)
+
+// Args is one grant. Every field is required unless its comment says otherwise.
+type Args struct {
+	Role      string // a built-in role's GUID (azureid)
+	Scope     pulumi.StringInput
+	Principal pulumi.StringInput
+	// Key names the principal in the assignment's name: a name known before the principal
+	// exists keeps the name stable (the cluster identity's); empty uses the principal's ID.
+	Key pulumi.StringInput
+	// PrincipalType is optional: ServicePrincipal skips the directory lookup that fails while a
+	// new identity replicates. Empty leaves it for Azure to look up: the SDK would otherwise send
+	// "User", which Azure refuses for a service principal (UnmatchedPrincipalType).
+	PrincipalType string
+}
+
+// Assign registers the role assignment as name, with opts (a parent's option also serves the
+// subscription lookup).
+func Assign(ctx *pulumi.Context, name string, args Args, parent pulumi.ResourceOrInvokeOption) (*authorization.RoleAssignment, error) {
+	key := args.Key
+	if key == nil {
+		key = args.Principal
+	}
+	var kind pulumi.StringPtrInput = pulumi.String(args.PrincipalType)
+	if args.PrincipalType == "" {
+		kind = args.Principal.ToStringOutput().ApplyT(func(string) *string { return nil }).(pulumi.StringPtrOutput)
+	}
+	subscriptionID := authorization.GetClientConfigOutput(ctx, parent).SubscriptionId()
+	return authorization.NewRoleAssignment(ctx, name, &authorization.RoleAssignmentArgs{
+		Scope:            args.Scope,
+		RoleDefinitionId: azureid.RoleDefinition(subscriptionID, args.Role),
+		PrincipalId:      args.Principal,
+		PrincipalType:    kind,
+		RoleAssignmentName: pulumi.All(args.Scope, key).ApplyT(func(v []any) string {
+			return uuid.NewSHA1(uuid.NameSpaceURL, []byte(v[0].(string)+"|"+args.Role+"|"+v[1].(string))).String()
+		}).(pulumi.StringOutput),
+	}, parent)
+}

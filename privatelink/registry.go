@@ -1,0 +1,97 @@
+package privatelink
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+
+	authorization "github.com/pulumi/pulumi-azure-native-sdk/authorization/v2"
+	containerregistry "github.com/pulumi/pulumi-azure-native-sdk/containerregistry/v2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/hubspoke/private-aks/internal/azureid"
+	"github.com/hubspoke/private-aks/internal/rbac"
+)
+
+// RegistryZone is the private DNS zone of Azure Container Registry's private endpoints: it holds
+// the registry's record and its regional data endpoint's, <name>.<region>.data (Microsoft Learn,
+// "Connect privately to an Azure container registry using Azure Private Link").
+const RegistryZone = "privatelink.azurecr.io"
+
+// RegistryArgs configures the registry. Every field is required unless its comment says otherwise.
+type RegistryArgs struct {
+	Location          string
+	ResourceGroupName pulumi.StringInput
+	// NamePrefix begins the globally unique name (5-50 letters and digits): uniqueName adds a
+	// suffix of azureid.UniqueSuffixLength characters.
+	NamePrefix    string
+	ZoneRedundant bool // optional: where the stack has availability zones
+	Endpoint      EndpointArgs
+	// KubeletObjectID is the cluster's kubelet identity: it pulls the images (AcrPull).
+	KubeletObjectID pulumi.StringInput
+	Tags            map[string]string
+}
+
+// Registry is the private container registry component.
+type Registry struct {
+	pulumi.ResourceState
+
+	Name        pulumi.StringOutput
+	LoginServer pulumi.StringOutput
+}
+
+// NewRegistry registers the registry, its private endpoint and zone, and AcrPull for the kubelet.
+func NewRegistry(ctx *pulumi.Context, name string, args RegistryArgs, opts ...pulumi.ResourceOption) (*Registry, error) {
+	r := &Registry{}
+	if err := ctx.RegisterComponentResource("hubspoke:privatelink:Registry", name, r, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(r)
+	tags := pulumi.ToStringMap(args.Tags)
+	zoneRedundancy := containerregistry.ZoneRedundancyDisabled
+	if args.ZoneRedundant {
+		zoneRedundancy = containerregistry.ZoneRedundancyEnabled
+	}
+	registry, err := containerregistry.NewRegistry(ctx, name, &containerregistry.RegistryArgs{
+		ResourceGroupName: args.ResourceGroupName,
+		RegistryName:      uniqueName(ctx, args.NamePrefix, args.ResourceGroupName, parent),
+		Location:          pulumi.String(args.Location),
+		// Private endpoints need Premium (Microsoft Learn, container registry Private Link).
+		Sku: containerregistry.SkuArgs{Name: pulumi.String(containerregistry.SkuNamePremium)},
+		// Entra ID only: no shared admin password. Anonymous pull is off by default; the
+		// 2022-12-01 API of this SDK version has no field for it.
+		AdminUserEnabled:    pulumi.Bool(false),
+		PublicNetworkAccess: pulumi.String(containerregistry.PublicNetworkAccessDisabled),
+		// Zone redundancy can only be chosen when the registry is created (Azure/acr#590).
+		ZoneRedundancy: pulumi.String(zoneRedundancy),
+		Tags:           tags,
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := endpoint(ctx, name, args.Location, RegistryZone, "registry", registry.ID().ToStringOutput(), args.Endpoint, tags, parent); err != nil {
+		return nil, err
+	}
+	if err := grant(ctx, name+"-acr-pull", azureid.AcrPullRole, registry.ID().ToStringOutput(), args.KubeletObjectID, parent); err != nil {
+		return nil, err
+	}
+	r.Name = registry.Name
+	r.LoginServer = registry.LoginServer
+	return r, ctx.RegisterResourceOutputs(r, pulumi.Map{"name": r.Name, "loginServer": r.LoginServer})
+}
+
+// uniqueName is a globally unique yet stable name: prefix and six hex characters derived from the
+// subscription and the resource group, so the same stack always gets the same name and two
+// subscriptions do not collide.
+func uniqueName(ctx *pulumi.Context, prefix string, resourceGroup pulumi.StringInput, parent pulumi.ResourceOrInvokeOption) pulumi.StringOutput {
+	subscriptionID := authorization.GetClientConfigOutput(ctx, parent).SubscriptionId()
+	return pulumi.All(subscriptionID, resourceGroup).ApplyT(func(v []any) string {
+		sum := sha256.Sum256([]byte(v[0].(string) + "/" + v[1].(string)))
+		return prefix + hex.EncodeToString(sum[:])[:azureid.UniqueSuffixLength]
+	}).(pulumi.StringOutput)
+}
+
+// grant assigns a built-in role on scope to an identity AKS or this stack created.
+func grant(ctx *pulumi.Context, name, role string, scope, principal pulumi.StringInput, parent pulumi.ResourceOrInvokeOption) error {
+	_, err := rbac.Assign(ctx, name, rbac.Args{Role: role, Scope: scope, Principal: principal, PrincipalType: "ServicePrincipal"}, parent)
+	return err
+}
