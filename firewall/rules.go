@@ -67,6 +67,9 @@ func addonApplicationRules(aksSubnet, location string, defender bool) []Applicat
 		{Name: "azure-monitor", SourceAddresses: []string{aksSubnet}, Protocols: https, TargetFqdns: []string{
 			"dc.services.visualstudio.com", "*.ods.opinsights.azure.com", "*.oms.opinsights.azure.com", "*.monitoring.azure.com",
 			location + ".handler.control.monitor.azure.com", location + ".ingest.monitor.azure.com", "*.metrics.ingest.monitor.azure.com",
+			// The monitoring agent's global handler and ingestion endpoints (Azure Monitor,
+			// "Network firewall requirements for monitoring Kubernetes", checked 2026-11-26).
+			"global.handler.control.monitor.azure.com", "*.ingest.monitor.azure.com",
 		}},
 		{Name: "azure-policy", SourceAddresses: []string{aksSubnet}, Protocols: https, TargetFqdns: []string{
 			"data.policy.core.windows.net", "store.policy.core.windows.net",

@@ -1,12 +1,15 @@
 package privatelink
 
 import (
+	"fmt"
+
 	authorization "github.com/pulumi/pulumi-azure-native-sdk/authorization/v2"
 	keyvault "github.com/pulumi/pulumi-azure-native-sdk/keyvault/v2"
 	managedidentity "github.com/pulumi/pulumi-azure-native-sdk/managedidentity/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/hubspoke/private-aks/internal/azureid"
+	"github.com/hubspoke/private-aks/internal/rbac"
 )
 
 // VaultZone is the private DNS zone of Key Vault's private endpoints (Microsoft Learn, "Integrate
@@ -27,7 +30,13 @@ type VaultArgs struct {
 	SecretsProviderObjectID pulumi.StringInput
 	// WorkloadIdentity is optional: a user-assigned identity for one Kubernetes service account.
 	WorkloadIdentity *WorkloadIdentityArgs
-	Tags             map[string]string
+	// AdminGroupObjectIDs are optional: groups that manage the vault's secrets; without any, the
+	// identity that deploys does. With Azure RBAC, Owner and Contributor carry no data actions.
+	AdminGroupObjectIDs []string
+	// Generation is optional: part of the name's hash, raised to get a new name after a destroy
+	// (a soft-deleted vault keeps its name until purged).
+	Generation int
+	Tags       map[string]string
 }
 
 // WorkloadIdentityArgs federate a user-assigned identity with the cluster's OIDC issuer for one
@@ -64,7 +73,8 @@ func NewVault(ctx *pulumi.Context, name string, args VaultArgs, opts ...pulumi.R
 		EnableRbacAuthorization:   pulumi.Bool(true),
 		EnableSoftDelete:          pulumi.Bool(true),
 		SoftDeleteRetentionInDays: pulumi.Int(args.RetentionDays),
-		PublicNetworkAccess:       pulumi.String("disabled"),
+		PublicNetworkAccess:       pulumi.String("Disabled"), // as Azure reports it back
+
 		NetworkAcls: keyvault.NetworkRuleSetArgs{
 			DefaultAction: pulumi.String(keyvault.NetworkRuleActionDeny),
 			Bypass:        pulumi.String(keyvault.NetworkRuleBypassOptionsNone),
@@ -76,7 +86,7 @@ func NewVault(ctx *pulumi.Context, name string, args VaultArgs, opts ...pulumi.R
 	}
 	vault, err := keyvault.NewVault(ctx, name, &keyvault.VaultArgs{
 		ResourceGroupName: args.ResourceGroupName,
-		VaultName:         uniqueName(ctx, args.NamePrefix, args.ResourceGroupName, parent),
+		VaultName:         uniqueName(ctx, args.NamePrefix, generation(args.ResourceGroupName, args.Generation), parent),
 		Location:          pulumi.String(args.Location),
 		Properties:        properties,
 		Tags:              tags,
@@ -87,6 +97,20 @@ func NewVault(ctx *pulumi.Context, name string, args VaultArgs, opts ...pulumi.R
 	vaultID := vault.ID().ToStringOutput()
 	if _, err := endpoint(ctx, name, args.Location, VaultZone, "vault", vaultID, args.Endpoint, tags, parent); err != nil {
 		return nil, err
+	}
+	// Whoever manages the secrets: the admin groups, or the deployer (Key Vault Secrets Officer).
+	if len(args.AdminGroupObjectIDs) == 0 {
+		deployer := authorization.GetClientConfigOutput(ctx, parent).ObjectId()
+		if _, err := rbac.Assign(ctx, name+"-secrets-officer-deployer", rbac.Args{Role: azureid.KeyVaultSecretsOfficerRole, Scope: vaultID, Principal: deployer}, parent); err != nil {
+			return nil, err
+		}
+	}
+	for i, group := range args.AdminGroupObjectIDs {
+		if _, err := rbac.Assign(ctx, fmt.Sprintf("%s-secrets-officer-group-%d", name, i+1), rbac.Args{
+			Role: azureid.KeyVaultSecretsOfficerRole, Scope: vaultID, Principal: pulumi.String(group), PrincipalType: "Group",
+		}, parent); err != nil {
+			return nil, err
+		}
 	}
 	if err := grant(ctx, name+"-secrets-provider-reader", azureid.KeyVaultSecretsUserRole, vaultID, args.SecretsProviderObjectID, parent); err != nil {
 		return nil, err
@@ -119,4 +143,12 @@ func NewVault(ctx *pulumi.Context, name string, args VaultArgs, opts ...pulumi.R
 	v.Name = vault.Name
 	v.URI = vault.Properties.VaultUri()
 	return v, ctx.RegisterResourceOutputs(v, pulumi.Map{"name": v.Name, "uri": v.URI})
+}
+
+// generation adds a generation to the resource group's name in the name's hash (none for 0).
+func generation(resourceGroup pulumi.StringInput, n int) pulumi.StringInput {
+	if n == 0 {
+		return resourceGroup
+	}
+	return pulumi.Sprintf("%s/generation-%d", resourceGroup, n)
 }

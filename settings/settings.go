@@ -71,7 +71,10 @@ type KeyVault struct {
 	// PurgeProtection keeps a deleted vault and its secrets for the retention period; it cannot
 	// be turned off once on. Required in production.
 	PurgeProtection bool `json:"purgeProtection"`
-	RetentionDays   int  `json:"retentionDays"` // soft-delete retention, 7-90
+	RetentionDays   int  `json:"retentionDays"` // soft-delete retention, 7-90, set at creation
+	// Generation goes into the vault's name: raise it to recreate the vault after a destroy, since
+	// a soft-deleted vault keeps its name until purged (or, with purge protection, for RetentionDays).
+	Generation int `json:"generation"`
 	// WorkloadIdentity is optional: a user-assigned identity federated with the cluster's OIDC
 	// issuer for one Kubernetes service account, allowed to read the vault's secrets.
 	WorkloadIdentity *WorkloadIdentity `json:"workloadIdentity"`

@@ -503,6 +503,9 @@ func (s *Settings) validatePrivateServices(p *problems) {
 	if !k.Enabled {
 		return
 	}
+	if k.Generation < 0 {
+		p.add("keyVault.generation", "%d must be 0 or more", k.Generation)
+	}
 	if k.RetentionDays < 7 || k.RetentionDays > 90 {
 		p.add("keyVault.retentionDays", "%d must be between 7 and 90", k.RetentionDays)
 	}

@@ -318,6 +318,8 @@ func vaultArgs(cfg *settings.Settings, p *Platform, c *spoke.Cluster) privatelin
 		RetentionDays:           k.RetentionDays,
 		Endpoint:                endpointArgs(cfg, p, "kv"),
 		SecretsProviderObjectID: c.SecretsProviderObjectID,
+		AdminGroupObjectIDs:     cfg.Cluster.AdminGroupObjectIDs,
+		Generation:              k.Generation,
 		Tags:                    cfg.ResourceTags(),
 	}
 	if w := k.WorkloadIdentity; w != nil {

@@ -34,7 +34,7 @@ func TestRegistryAndVaultAreReachedOnlyThroughPrivateEndpoints(t *testing.T) {
 			wantRedundancy := map[string]string{"dev": "Disabled", "prod": "Enabled"}[stack]
 			assert.Equal(t, wantRedundancy, mocktest.Str(registry.Inputs, "zoneRedundancy"), "zone redundant where the stack has zones")
 			vault := res.One(t, azuretype.Vault)
-			assert.Equal(t, "disabled", mocktest.Str(vault.Inputs, "properties", "publicNetworkAccess"))
+			assert.Equal(t, "Disabled", mocktest.Str(vault.Inputs, "properties", "publicNetworkAccess"))
 			assert.Equal(t, true, mocktest.At(vault.Inputs, "properties", "enableRbacAuthorization").BoolValue())
 			assert.Equal(t, true, mocktest.At(vault.Inputs, "properties", "enableSoftDelete").BoolValue())
 			assert.Equal(t, azuremock.TenantID, mocktest.Str(vault.Inputs, "properties", "tenantId"))
@@ -104,6 +104,20 @@ func TestRegistryAndVaultGrantTheIdentitiesAKSUses(t *testing.T) {
 	assert.Equal(t, "2m", mocktest.Str(cluster.Inputs, "addonProfiles", "azureKeyvaultSecretsProvider", "config", "rotationPollInterval"))
 	assert.Equal(t, "true", mocktest.Str(cluster.Inputs, "addonProfiles", "azureKeyvaultSecretsProvider", "config", "enableSecretRotation"))
 
+	officer := grants["vault-secrets-officer-deployer"]
+	require.NotNil(t, officer, "with Azure RBAC someone must be able to write secrets")
+	assert.Equal(t, azuremock.DeployerObjectID, mocktest.Str(officer.Inputs, "principalId"))
+	assert.True(t, strings.HasSuffix(mocktest.Str(officer.Inputs, "roleDefinitionId"), "/b86a8fe4-44ce-4948-aee5-eccb2c155cd7"))
+	prod := mocktest.RunStack(t, "prod")
+	var groupOfficer *mocktest.Registered
+	for _, ra := range prod.OfType(azuretype.RoleAssignment) {
+		if ra.Name == "vault-secrets-officer-group-1" {
+			groupOfficer = ra
+		}
+	}
+	require.NotNil(t, groupOfficer, "prod's admin group manages the secrets")
+	assert.Equal(t, "Group", mocktest.Str(groupOfficer.Inputs, "principalType"))
+
 	for _, r := range []string{"registry", "vault", "registry-pe", "vault-pe"} {
 		for _, dep := range cluster.Dependencies {
 			assert.NotContains(t, dep, "::"+r, "the cluster does not wait for %s", r)
@@ -144,4 +158,11 @@ func TestGloballyUniqueNamesAreStableAndWithinAzuresLimits(t *testing.T) {
 	prod := mocktest.Str(mocktest.RunStack(t, "prod").One(t, azuretype.Registry).State, "name")
 	assert.NotEqual(t, registry[len(registry)-6:], prod[len(prod)-6:], "another resource group, another suffix")
 	assert.Equal(t, "https://"+vault+".vault.azure.net/", first.Outputs["keyVaultUri"])
+
+	// A soft-deleted vault keeps its name: a new generation gets a new one.
+	next, err := mocktest.Run(t, "dev", mocktest.WithConfig(t, mocktest.Set("keyVault", "generation", 1)))
+	require.NoError(t, err)
+	renamed := mocktest.Str(next.One(t, azuretype.Vault).State, "name")
+	assert.NotEqual(t, vault, renamed)
+	assert.Regexp(t, regexp.MustCompile(`^kv-hubspoke-dev-[0-9a-f]{6}$`), renamed)
 }

@@ -24,6 +24,8 @@ const (
 	// (Azure built-in roles, Containers and Security; checked 2026-11-26).
 	AcrPullRole             = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
 	KeyVaultSecretsUserRole = "4633458b-17de-408a-b874-0445c86b69e6"
+	// KeyVaultSecretsOfficerRole manages a vault's secrets (Azure built-in roles, Security).
+	KeyVaultSecretsOfficerRole = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"
 )
 
 // RoleDefinition is the subscription-scoped ID of a built-in role.
