@@ -13,11 +13,16 @@ var AzureDNS = netip.AddrPortFrom(netip.MustParseAddr("168.63.129.16"), 53)
 // Azure private-link zones the forwarders send to Azure DNS explicitly, beside the cluster's own:
 // they stay on Azure DNS even if the default forwarders change. Conditional forwarding does not
 // support subdomains, so each zone is forwarded as a whole.
-var privateLinkZones = []string{
-	"privatelink.azurecr.io",
-	"privatelink.vaultcore.azure.net",
-	"privatelink.blob.core.windows.net",
-}
+var privateLinkZones = []string{RegistryZone, VaultZone, "privatelink.blob.core.windows.net"}
+
+// Private DNS zones of the registry's and the vault's private endpoints. The registry's holds its
+// record and its regional data endpoint's, <name>.<region>.data (Microsoft Learn, "Connect
+// privately to an Azure container registry using Azure Private Link"; "Integrate Key Vault with
+// Azure Private Link").
+const (
+	RegistryZone = "privatelink.azurecr.io"
+	VaultZone    = "privatelink.vaultcore.azure.net"
+)
 
 // BindArgs configures a BIND 9 forwarder.
 type BindArgs struct {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"github.com/hubspoke/private-aks/internal/azureid"
 	"github.com/hubspoke/private-aks/internal/azuretype"
 )
 
@@ -66,80 +67,66 @@ func (a *azure) duration(typ string) time.Duration {
 // and the firewall run one at a time; on a cluster, the cluster and its agent pools. The same
 // model as the policy pack's no-concurrent-operations.
 func claims(typ string, in resource.PropertyMap) []claim {
-	vnetOf := func(subnetID string) string {
-		parent, _, ok := strings.Cut(subnetID, "/subnets/")
-		if !ok {
-			return ""
+	var out []claim
+	add := func(domain string, exclusive bool) {
+		if c := (claim{domain, exclusive}); !slices.Contains(out, c) {
+			out = append(out, c)
 		}
-		return "vnet " + parent[strings.LastIndex(parent, "/")+1:]
 	}
-	str := func(v resource.PropertyValue) string {
-		if v.IsString() {
+	str := func(key string) string {
+		if v := in[resource.PropertyKey(key)]; v.IsString() {
 			return v.StringValue()
 		}
 		return ""
 	}
-	last := func(id string) string { return id[strings.LastIndex(id, "/")+1:] }
-	idOf := func(key string) string {
-		if v := in[resource.PropertyKey(key)]; v.IsObject() {
-			return str(v.ObjectValue()["id"])
-		}
-		return ""
-	}
-	var out []claim
-	shared := func(domains ...string) {
-		for _, d := range domains {
-			if d != "" && d != "vnet " {
-				out = append(out, claim{d, false})
+	for _, key := range azuretype.SubnetJoins[typ] {
+		for _, id := range stringsIn(in[resource.PropertyKey(key)]) {
+			if vnet, _, ok := azureid.SubnetOf(id); ok {
+				add("vnet "+vnet, false)
+			} else if key == "virtualNetwork" { // the DNS Private Resolver names its VNet itself
+				add("vnet "+azureid.NameOf(id), false)
 			}
 		}
-	}
-	exclusive := func(domains ...string) {
-		for _, d := range domains {
-			out = append(out, claim{d, true})
-		}
-	}
-	subnetsOf := func(key, subnetKey string) (domains []string) {
-		v := in[resource.PropertyKey(key)]
-		items := []resource.PropertyValue{v}
-		if v.IsArray() {
-			items = v.ArrayValue()
-		}
-		for _, item := range items {
-			if item.IsObject() {
-				s := item.ObjectValue()[resource.PropertyKey(subnetKey)]
-				if s.IsObject() {
-					s = s.ObjectValue()["id"]
-				}
-				domains = append(domains, vnetOf(str(s)))
-			}
-		}
-		return domains
 	}
 	switch typ {
 	case azuretype.VNet:
-		exclusive("vnet " + str(in["virtualNetworkName"]))
+		add("vnet "+str("virtualNetworkName"), true)
 	case azuretype.Peering:
-		exclusive("vnet "+str(in["virtualNetworkName"]), "vnet "+last(idOf("remoteVirtualNetwork")))
-	case azuretype.NIC, azuretype.Bastion, azuretype.InboundEndpoint:
-		shared(subnetsOf("ipConfigurations", "subnet")...)
-	case azuretype.OutboundEndpoint, azuretype.PrivateEndpoint:
-		shared(vnetOf(idOf("subnet")))
-	case azuretype.DNSResolver:
-		shared("vnet " + last(idOf("virtualNetwork")))
+		add("vnet "+str("virtualNetworkName"), true)
+		for _, id := range stringsIn(in["remoteVirtualNetwork"]) {
+			add("vnet "+azureid.NameOf(id), true)
+		}
 	case azuretype.Firewall:
-		shared(append(subnetsOf("ipConfigurations", "subnet"), subnetsOf("managementIpConfiguration", "subnet")...)...)
-		exclusive("firewall policy " + last(idOf("firewallPolicy")))
+		for _, id := range stringsIn(in["firewallPolicy"]) {
+			add("firewall policy "+azureid.NameOf(id), true)
+		}
 	case azuretype.FirewallPolicy, azuretype.RuleCollectionGroup:
-		exclusive("firewall policy " + str(in["firewallPolicyName"]))
-	case azuretype.ManagedCluster:
-		shared(subnetsOf("agentPoolProfiles", "vnetSubnetID")...)
-		exclusive("cluster " + str(in["resourceName"]))
-	case azuretype.AgentPool:
-		shared(vnetOf(str(in["vnetSubnetID"])))
-		exclusive("cluster " + str(in["resourceName"]))
+		add("firewall policy "+str("firewallPolicyName"), true)
+	case azuretype.ManagedCluster, azuretype.AgentPool:
+		add("cluster "+str("resourceName"), true)
 	}
 	return out
+}
+
+// stringsIn are the strings anywhere in an input value (resource IDs among them).
+func stringsIn(v resource.PropertyValue) []string {
+	switch {
+	case v.IsString():
+		return []string{v.StringValue()}
+	case v.IsArray():
+		var out []string
+		for _, x := range v.ArrayValue() {
+			out = append(out, stringsIn(x)...)
+		}
+		return out
+	case v.IsObject():
+		var out []string
+		for _, k := range v.ObjectValue().StableKeys() {
+			out = append(out, stringsIn(v.ObjectValue()[k])...)
+		}
+		return out
+	}
+	return nil
 }
 
 // acquire takes an operation's locks, or fails the way ARM does when another operation holds one.

@@ -311,7 +311,7 @@ func clusterDataPlaneAdmin(s stack) (v []violation) {
 
 func resolverEndpointDelegation(s stack) (v []violation) {
 	check := func(r resource, subnetID string) {
-		vnetName, name, ok := subnetOf(subnetID)
+		vnetName, name, ok := azureid.SubnetOf(subnetID)
 		vnet, found := s.named(azuretype.VNet, vnetName)
 		if !ok || !found {
 			return
@@ -347,7 +347,7 @@ var bastionRequired = []struct {
 func bastionNSGRules(s stack) (v []violation) {
 	for _, vnet := range s.ofType(azuretype.VNet) {
 		id := str(subnet(vnet, "AzureBastionSubnet"), "networkSecurityGroup", "id")
-		nsg, ok := s.named(azuretype.NSG, lastSegment(id))
+		nsg, ok := s.named(azuretype.NSG, azureid.NameOf(id))
 		if id == "" || !ok {
 			continue
 		}
@@ -422,7 +422,7 @@ const endpointSubnet = "snet-private-endpoints"
 
 func privateEndpointsInEndpointSubnet(s stack) (v []violation) {
 	for _, pe := range s.ofType(azuretype.PrivateEndpoint) {
-		vnetName, name, _ := subnetOf(str(pe.Props, "subnet", "id"))
+		vnetName, name, _ := azureid.SubnetOf(str(pe.Props, "subnet", "id"))
 		vnet, found := s.named(azuretype.VNet, vnetName)
 		if !found || hasUnknown(at(pe.Props, "subnet")) {
 			continue

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 
+	"github.com/hubspoke/private-aks/internal/azureid"
 	"github.com/hubspoke/private-aks/internal/azuretype"
 )
 
@@ -77,12 +78,12 @@ func egressThroughFirewall(s stack) (v []violation) {
 		}
 	}
 	for _, id := range nodeSubnetIDs(s) {
-		vnetName, name, ok := subnetOf(id)
+		vnetName, name, ok := azureid.SubnetOf(id)
 		vnet, found := s.named(azuretype.VNet, vnetName)
 		if !ok || !found {
 			continue
 		}
-		if table := lastSegment(str(subnet(vnet, name), "routeTable", "id")); !routedTables[table] {
+		if table := azureid.NameOf(str(subnet(vnet, name), "routeTable", "id")); !routedTables[table] {
 			v = append(v, violation{vnet.URN, fmt.Sprintf("node subnet %s does not route 0.0.0.0/0 to the firewall", name)})
 		}
 	}
@@ -113,25 +114,12 @@ type lockDomain struct {
 	exclusive, shared []resource
 }
 
-// subnetJoiners are, per type, the inputs through which a resource joins a VNet's subnet.
-var subnetJoiners = map[string][]string{
-	azuretype.NIC:              {"ipConfigurations"},
-	azuretype.Firewall:         {"ipConfigurations", "managementIpConfiguration"},
-	azuretype.Bastion:          {"ipConfigurations"},
-	azuretype.DNSResolver:      {"virtualNetwork"},
-	azuretype.InboundEndpoint:  {"ipConfigurations"},
-	azuretype.OutboundEndpoint: {"subnet"},
-	azuretype.ManagedCluster:   {"agentPoolProfiles"},
-	azuretype.AgentPool:        {"vnetSubnetID"},
-	azuretype.PrivateEndpoint:  {"subnet"},
-}
-
 func lockDomains(s stack) []lockDomain {
 	var domains []lockDomain
 	for _, vnet := range s.ofType(azuretype.VNet) {
 		d := lockDomain{name: "VNet " + vnet.azureName()}
 		d.exclusive = append(s.referrers(azuretype.Peering, "virtualNetworkName", vnet), s.referrers(azuretype.Peering, "remoteVirtualNetwork", vnet)...)
-		for typ, keys := range subnetJoiners {
+		for typ, keys := range azuretype.SubnetJoins {
 			for _, key := range keys {
 				d.shared = append(d.shared, s.referrers(typ, key, vnet)...)
 			}

@@ -2,7 +2,6 @@ package policy
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
@@ -127,15 +126,4 @@ func fromAnalyzer(r policyx.AnalyzerResource) resource {
 // azureName is the resource's Azure name: the name output, or the input that carries it.
 func (r resource) azureName() string {
 	return str(r.Props, "name")
-}
-
-// lastSegment is the name at the end of an Azure resource ID.
-func lastSegment(id string) string {
-	return id[strings.LastIndex(id, "/")+1:]
-}
-
-// subnetOf splits a subnet ID into its VNet's name and the subnet's name.
-func subnetOf(id string) (vnet, subnet string, ok bool) {
-	parent, subnet, ok := strings.Cut(id, "/subnets/")
-	return lastSegment(parent), subnet, ok
 }

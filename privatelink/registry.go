@@ -8,14 +8,10 @@ import (
 	containerregistry "github.com/pulumi/pulumi-azure-native-sdk/containerregistry/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/hubspoke/private-aks/dns"
 	"github.com/hubspoke/private-aks/internal/azureid"
 	"github.com/hubspoke/private-aks/internal/rbac"
 )
-
-// RegistryZone is the private DNS zone of Azure Container Registry's private endpoints: it holds
-// the registry's record and its regional data endpoint's, <name>.<region>.data (Microsoft Learn,
-// "Connect privately to an Azure container registry using Azure Private Link").
-const RegistryZone = "privatelink.azurecr.io"
 
 // RegistryArgs configures the registry. Every field is required unless its comment says otherwise.
 type RegistryArgs struct {
@@ -68,7 +64,7 @@ func NewRegistry(ctx *pulumi.Context, name string, args RegistryArgs, opts ...pu
 	if err != nil {
 		return nil, err
 	}
-	if _, err := endpoint(ctx, name, args.Location, RegistryZone, "registry", registry.ID().ToStringOutput(), args.Endpoint, tags, parent); err != nil {
+	if _, err := endpoint(ctx, name, args.Location, dns.RegistryZone, "registry", registry.ID().ToStringOutput(), args.Endpoint, tags, parent); err != nil {
 		return nil, err
 	}
 	if err := grant(ctx, name+"-acr-pull", azureid.AcrPullRole, registry.ID().ToStringOutput(), args.KubeletObjectID, parent); err != nil {

@@ -8,13 +8,10 @@ import (
 	managedidentity "github.com/pulumi/pulumi-azure-native-sdk/managedidentity/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/hubspoke/private-aks/dns"
 	"github.com/hubspoke/private-aks/internal/azureid"
 	"github.com/hubspoke/private-aks/internal/rbac"
 )
-
-// VaultZone is the private DNS zone of Key Vault's private endpoints (Microsoft Learn, "Integrate
-// Key Vault with Azure Private Link").
-const VaultZone = "privatelink.vaultcore.azure.net"
 
 // VaultArgs configures the vault. Every field is required unless its comment says otherwise.
 type VaultArgs struct {
@@ -95,7 +92,7 @@ func NewVault(ctx *pulumi.Context, name string, args VaultArgs, opts ...pulumi.R
 		return nil, err
 	}
 	vaultID := vault.ID().ToStringOutput()
-	if _, err := endpoint(ctx, name, args.Location, VaultZone, "vault", vaultID, args.Endpoint, tags, parent); err != nil {
+	if _, err := endpoint(ctx, name, args.Location, dns.VaultZone, "vault", vaultID, args.Endpoint, tags, parent); err != nil {
 		return nil, err
 	}
 	// Whoever manages the secrets: the admin groups, or the deployer (Key Vault Secrets Officer).

@@ -50,6 +50,11 @@ var reservedUsernames = []string{
 	"owner", "root", "server", "sql", "support", "support_388945a0", "sys", "test2", "test3", "user4", "user5",
 }
 
+// production tells a production stack: environment prod, or protected resources.
+func (s *Settings) production() bool {
+	return s.Environment == "prod" || s.Protect
+}
+
 // problems collects every validation error with the key path it belongs to.
 type problems []error
 
@@ -77,8 +82,9 @@ func (s *Settings) Validate() error {
 			p.add("tags."+k, "tag value is longer than 256 characters")
 		}
 	}
+	own := s.ResourceTags()
 	for i, name := range s.PolicyManagedTags {
-		if _, own := s.ResourceTags()[name]; own || name == "" {
+		if _, ownTag := own[name]; ownTag || name == "" {
 			p.add(fmt.Sprintf("policyManagedTags[%d]", i), "%q is a tag the stack sets; a tag is either the stack's or Azure Policy's", name)
 		}
 	}
@@ -255,7 +261,7 @@ func (s *Settings) validateCluster(p *problems) {
 		p.add("aks.maxPods", "%d must be between %d (a system node pool must run at least %d pods per node) and 250",
 			c.MaxPods, azurerules.SystemPoolMinPods, azurerules.SystemPoolMinPods)
 	}
-	if len(c.AdminGroupObjectIDs) == 0 && (s.Environment == "prod" || s.Protect) {
+	if len(c.AdminGroupObjectIDs) == 0 && s.production() {
 		p.add("aks.adminGroupObjectIds", "a production stack (environment prod or protect true) must name at least one Entra ID group of cluster admins; without one only the deploying identity can use kubectl")
 	}
 	if !slices.Contains([]string{CNIOverlay, CNINodeSubnet}, c.CNI) {
@@ -509,7 +515,7 @@ func (s *Settings) validatePrivateServices(p *problems) {
 	if k.RetentionDays < 7 || k.RetentionDays > 90 {
 		p.add("keyVault.retentionDays", "%d must be between 7 and 90", k.RetentionDays)
 	}
-	if !k.PurgeProtection && (s.Environment == "prod" || s.Protect) {
+	if !k.PurgeProtection && s.production() {
 		p.add("keyVault.purgeProtection", "a production stack (environment prod or protect true) keeps purge protection on")
 	}
 	if w := k.WorkloadIdentity; w != nil {

@@ -7,7 +7,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/hubspoke/private-aks/dns"
-	"github.com/hubspoke/private-aks/privatelink"
 	"github.com/hubspoke/private-aks/settings"
 )
 
@@ -63,10 +62,10 @@ func exportDNSOutputs(ctx *pulumi.Context, cfg *settings.Settings) {
 	ctx.Export("dnsServerIps", pulumi.ToStringArray(servers))
 	zones := []string{dns.ClusterZoneName(cfg.Location)}
 	if cfg.Registry.Enabled {
-		zones = append(zones, privatelink.RegistryZone)
+		zones = append(zones, dns.RegistryZone)
 	}
 	if cfg.KeyVault.Enabled {
-		zones = append(zones, privatelink.VaultZone)
+		zones = append(zones, dns.VaultZone)
 	}
 	ctx.Export("onPremConditionalForwarder", pulumi.String(fmt.Sprintf(
 		"On the on-premises DNS servers, add a conditional forwarder for %s to %s",

@@ -2,7 +2,11 @@
 // can refer to an inline child (a subnet) or a built-in role without a lookup.
 package azureid
 
-import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+import (
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
 
 // Subnet is the ID of an inline subnet: its VNet's ID and its name.
 func Subnet(vnetID pulumi.StringOutput, subnet string) pulumi.StringOutput {
@@ -12,6 +16,17 @@ func Subnet(vnetID pulumi.StringOutput, subnet string) pulumi.StringOutput {
 // UniqueSuffixLength is how many characters of a globally unique name derive from the
 // subscription and resource group (the registry's and vault's).
 const UniqueSuffixLength = 6
+
+// NameOf is the name at the end of a resource ID.
+func NameOf(id string) string {
+	return id[strings.LastIndex(id, "/")+1:]
+}
+
+// SubnetOf splits a subnet ID (".../<vnet>/subnets/<subnet>") into its VNet's name and its own.
+func SubnetOf(id string) (vnet, subnet string, ok bool) {
+	parent, subnet, ok := strings.Cut(id, "/subnets/")
+	return NameOf(parent), subnet, ok
+}
 
 // Built-in Azure role definition IDs (the same GUID in every subscription).
 const (

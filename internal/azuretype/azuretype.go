@@ -107,3 +107,19 @@ var Table = map[string]Info{
 	PrivateDNSZoneGroup:    {"privateDnsZoneGroupName", false, 20 * time.Second, estimate},
 	FederatedCredential:    {"federatedIdentityCredentialResourceName", false, 10 * time.Second, estimate},
 }
+
+// SubnetJoins are, per type, the inputs through which a resource joins a VNet: a subnet's ID, or
+// for the DNS Private Resolver the VNet's own ID. Azure lets joins run side by side, but not beside
+// an operation on the VNet itself such as a peering (AnotherOperationInProgress). The offline
+// Azure's locks and the policy pack's no-concurrent-operations both read this table.
+var SubnetJoins = map[string][]string{
+	NIC:              {"ipConfigurations"},
+	Firewall:         {"ipConfigurations", "managementIpConfiguration"},
+	Bastion:          {"ipConfigurations"},
+	DNSResolver:      {"virtualNetwork"},
+	InboundEndpoint:  {"ipConfigurations"},
+	OutboundEndpoint: {"subnet"},
+	PrivateEndpoint:  {"subnet"},
+	ManagedCluster:   {"agentPoolProfiles"},
+	AgentPool:        {"vnetSubnetID"},
+}
