@@ -3,7 +3,7 @@
 PULUMI_VERSION := v3.274.1
 STACK ?= dev
 
-.PHONY: pulumi preview-deps test-deps preview test topology policy-pack
+.PHONY: pulumi preview-deps test-deps preview test topology policy-pack mutants
 
 pulumi:
 	@if [ ! -x bin/pulumi ] && command -v pulumi >/dev/null 2>&1; then echo "using $$(command -v pulumi)"; \
@@ -51,6 +51,11 @@ preview: pulumi preview-deps
 
 test: pulumi test-deps
 	go test ./...
+
+# The mutation check: each one-line defect of tests/mutants/*.yaml applied to a copy of the tree,
+# its tests run, and every defect must be caught (docs/testing.md). Slow: not part of make test.
+mutants: pulumi test-deps
+	go run ./cmd/mutants
 
 # Regenerates the committed topology picture from the dev stack.
 topology: pulumi preview-deps

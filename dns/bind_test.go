@@ -31,6 +31,9 @@ const (
 	onPremHost    = "db01.corp.contoso.com"
 	onPremHostIP  = "172.30.5.20"
 	mcrIP         = "204.79.197.219" // the readiness gate asks for mcr.microsoft.com
+	// publicEndpointIP is what public DNS answers for a private-link name: the service's public
+	// address, which the private endpoint's network policies would never let the cluster use.
+	publicEndpointIP = "20.50.2.9"
 )
 
 // Loopback addresses of the test. The servers (forwarder, Azure DNS's and on-premises DNS's
@@ -102,12 +105,13 @@ func privateLinkName(fqdn string) string {
 
 // relocate moves what only exists in Azure onto this machine's loopback: the listening port,
 // the working directory, Azure DNS and the on-premises servers. Nothing else changes: the ACLs
-// are tested as shipped. Each replaced text must be there, so a changed config fails here.
-func relocate(t *testing.T, text string, moves map[string]string) string {
+// are tested as shipped. The moves apply in order, and each replaced text must be there, so a
+// changed config fails here.
+func relocate(t *testing.T, text string, moves [][2]string) string {
 	t.Helper()
-	for from, to := range moves {
-		require.Contains(t, text, from)
-		text = strings.ReplaceAll(text, from, to)
+	for _, move := range moves {
+		require.Contains(t, text, move[0])
+		text = strings.ReplaceAll(text, move[0], move[1])
 	}
 	return text
 }
@@ -206,43 +210,62 @@ func waitAnswers(t *testing.T, server netip.AddrPort, source netip.Addr, name st
 	require.Failf(t, "DNS server does not answer", "%s for %s", server, name)
 }
 
+// privateZones are the zones the forwarders must send to Azure DNS by name, whatever their default
+// forwarders: the cluster's and the private endpoints' zones (Microsoft Learn, "Azure Private
+// Endpoint DNS configuration": privatelink.azurecr.io, privatelink.vaultcore.azure.net; AKS private
+// clusters: privatelink.<region>.azmk8s.io).
+var privateZones = []string{"privatelink.westeurope.azmk8s.io", "privatelink.azurecr.io", "privatelink.vaultcore.azure.net"}
+
 func TestForwarderPassesItsReadinessGateResolvesTheAPIServerAndOnPremNamesAndRefusesStrangers(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	ports := freePorts(t, 3)
+	ports := freePorts(t, 4)
 	azure := netip.AddrPortFrom(serverAddr, ports[0])
 	onPremServer := netip.AddrPortFrom(serverAddr, ports[1])
 	forwarder := netip.AddrPortFrom(serverAddr, ports[2])
+	// The default forwarders' stand-in: public DNS, which answers the private-link names with the
+	// services' public addresses. A private zone the forwarder does not send to Azure DNS by name
+	// gets that wrong answer.
+	public := netip.AddrPortFrom(serverAddr, ports[3])
 
-	azureDir, onPremDir, forwarderDir := t.TempDir(), t.TempDir(), t.TempDir()
+	azureDir, onPremDir, forwarderDir, publicDir := t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir()
 	shippedConf, shippedReadiness, endpoints := shippedForwarder(t)
-	azureZones := map[string][]record{
-		dns.ClusterZoneName("westeurope"): {{apiServerFQDN, apiServerIP}},
-		"microsoft.com":                   {{"mcr.microsoft.com", mcrIP}},
-	}
+	azureZones := map[string][]record{dns.ClusterZoneName("westeurope"): {{apiServerFQDN, apiServerIP}}}
+	publicZones := map[string][]record{"microsoft.com": {{"mcr.microsoft.com", mcrIP}}}
 	// The records the endpoints' zone groups write, under the names Azure's public CNAMEs lead to.
 	for name, ip := range endpoints {
 		zone := name[strings.Index(name, ".privatelink.")+1:]
 		azureZones[zone] = append(azureZones[zone], record{name, ip})
+		publicZones[zone] = append(publicZones[zone], record{name, publicEndpointIP})
 	}
-	require.Len(t, azureZones, 4, "the cluster's zone, microsoft.com, the registry's and the vault's")
+	require.Len(t, azureZones, 3, "the cluster's zone, the registry's and the vault's")
 	startNamed(t, ctx, authoritative(t, azureDir, azure, azureZones))
+	startNamed(t, ctx, authoritative(t, publicDir, public, publicZones))
 	startNamed(t, ctx, authoritative(t, onPremDir, onPremServer, map[string][]record{"corp.contoso.com": {{onPremHost, onPremHostIP}}}))
 
+	moves := [][2]string{
+		{"listen-on port 53 { any; }", fmt.Sprintf("listen-on port %d { %s; }", forwarder.Port(), forwarder.Addr())},
+		{`"/var/cache/bind`, `"` + forwarderDir},
+		{"172.30.0.10 port 53; 172.30.0.11 port 53;", fmt.Sprintf("%s port %d;", onPremServer.Addr(), onPremServer.Port())},
+	}
+	for _, zone := range privateZones {
+		moves = append(moves, [2]string{
+			fmt.Sprintf("zone %q { type forward; forward only; forwarders { 168.63.129.16 port 53; }; };", zone),
+			fmt.Sprintf("zone %q { type forward; forward only; forwarders { %s port %d; }; };", zone, azure.Addr(), azure.Port()),
+		})
+	}
+	// What is left of Azure DNS is the default forwarders: the public stand-in.
+	moves = append(moves, [2]string{"168.63.129.16 port 53;", fmt.Sprintf("%s port %d;", public.Addr(), public.Port())})
 	conf := filepath.Join(forwarderDir, "named.conf")
-	require.NoError(t, os.WriteFile(conf, []byte(relocate(t, shippedConf, map[string]string{
-		"listen-on port 53 { any; }":                fmt.Sprintf("listen-on port %d { %s; }", forwarder.Port(), forwarder.Addr()),
-		`"/var/cache/bind`:                          `"` + forwarderDir,
-		"168.63.129.16 port 53;":                    fmt.Sprintf("%s port %d;", azure.Addr(), azure.Port()),
-		"172.30.0.10 port 53; 172.30.0.11 port 53;": fmt.Sprintf("%s port %d;", onPremServer.Addr(), onPremServer.Port()),
-	})), 0o644))
+	require.NoError(t, os.WriteFile(conf, []byte(relocate(t, shippedConf, moves)), 0o644))
 	startNamed(t, ctx, conf)
 	waitAnswers(t, azure, serverAddr, apiServerFQDN)
+	waitAnswers(t, public, serverAddr, "mcr.microsoft.com")
 	waitAnswers(t, onPremServer, serverAddr, onPremHost)
 
 	// The gate the deployment waits for, as shipped but for named's port: it asks from localhost.
-	readiness := relocate(t, shippedReadiness, map[string]string{
-		"-p 53 @127.0.0.1": fmt.Sprintf("-p %d @%s", forwarder.Port(), forwarder.Addr()),
+	readiness := relocate(t, shippedReadiness, [][2]string{
+		{"-p 53 @127.0.0.1", fmt.Sprintf("-p %d @%s", forwarder.Port(), forwarder.Addr())},
 	})
 	// It loops for 20 minutes on a failure: give it 20 s here, named already answers.
 	gateCtx, stop := context.WithTimeout(ctx, 20*time.Second)
@@ -266,7 +289,7 @@ func TestForwarderPassesItsReadinessGateResolvesTheAPIServerAndOnPremNamesAndRef
 	for name, ip := range endpoints {
 		status, answers = dig(t, forwarder, serverAddr, name)
 		assert.Equal(t, "NOERROR", status, name)
-		assert.Equal(t, []string{ip}, answers, "%s resolves to its private endpoint through the forwarder", name)
+		assert.Equal(t, []string{ip}, answers, "%s resolves to its private endpoint through the forwarder, not to %s", name, publicEndpointIP)
 	}
 
 	status, answers = dig(t, forwarder, strayClient, apiServerFQDN)
@@ -276,11 +299,22 @@ func TestForwarderPassesItsReadinessGateResolvesTheAPIServerAndOnPremNamesAndRef
 
 func TestForwarderCloudInitPassesTheSchemaCheck(t *testing.T) {
 	cloudInit := mocktest.RequireTool(t, "cloud-init")
-	file := filepath.Join(t.TempDir(), "forwarder.yaml")
-	require.NoError(t, os.WriteFile(file, []byte(dns.ForwarderCloudInit(dns.BindConfig(dns.BindArgs{
-		ClusterZone: dns.ClusterZoneName("westeurope"), AzureDNS: dns.AzureDNS, Clients: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/16")},
-	}))), 0o644))
-	out, err := exec.Command(cloudInit, "schema", "--config-file", file).CombinedOutput()
-	assert.NoError(t, err, "forwarder cloud-init: %s", out)
-	assert.Contains(t, string(out), "Valid cloud-config")
+	res, err := mocktest.Run(t, "dev", mocktest.WithConfig(t, mocktest.DNSMode("forwarder")))
+	require.NoError(t, err)
+	checked := 0
+	for _, vm := range res.OfType(azuretype.VM) {
+		if !strings.HasPrefix(mocktest.Str(vm.Inputs, "vmName"), "vm-hubspoke-dev-dns-") {
+			continue
+		}
+		checked++
+		// The customData the program sends, as it sends it.
+		customData, err := base64.StdEncoding.DecodeString(mocktest.Str(vm.Inputs, "osProfile", "customData"))
+		require.NoError(t, err)
+		file := filepath.Join(t.TempDir(), "forwarder.yaml")
+		require.NoError(t, os.WriteFile(file, customData, 0o644))
+		out, err := exec.Command(cloudInit, "schema", "--config-file", file).CombinedOutput()
+		assert.NoError(t, err, "%s cloud-init: %s", vm.Name, out)
+		assert.Contains(t, string(out), "Valid cloud-config")
+	}
+	assert.Equal(t, 2, checked, "both forwarders")
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/hubspoke/private-aks/internal/azureid"
+	"github.com/hubspoke/private-aks/internal/azuremock"
 	"github.com/hubspoke/private-aks/internal/azuretype"
 )
 
@@ -30,16 +31,26 @@ type AzureOptions struct {
 // DefaultMinute scales the deploy-time model: the dev stack's 24m45s critical path takes ~0.5 s.
 const DefaultMinute = 20 * time.Millisecond
 
-// azure is the state the offline Azure keeps across one session: held locks and spent failures.
+// azure is the state the offline Azure keeps across one session: what exists, the operations of
+// the current deployment on each lock domain, and spent failures.
 type azure struct {
 	opts   AzureOptions
+	cloud  *azuremock.Cloud
 	mu     sync.Mutex
-	held   map[string][]holder // lock domain -> operations holding it
-	failed map[string]bool     // logical names whose injected failure has happened
+	run    deployment
+	failed map[string]bool // logical names whose injected failure has happened
+}
+
+// deployment is one `pulumi up`: the program's dependency graph and the operations started so far
+// on each lock domain.
+type deployment struct {
+	graph    Graph
+	graphErr error
+	ops      map[string][]holder // lock domain -> operations that took it in this deployment
 }
 
 type holder struct {
-	name      string
+	urn, name string
 	exclusive bool
 }
 
@@ -53,7 +64,14 @@ func newAzure(opts AzureOptions) *azure {
 	if opts.Minute == 0 {
 		opts.Minute = DefaultMinute
 	}
-	return &azure{opts: opts, held: map[string][]holder{}, failed: map[string]bool{}}
+	return &azure{opts: opts, cloud: azuremock.New(), failed: map[string]bool{}}
+}
+
+// begin starts a deployment with the program's dependency graph (or the error computing it).
+func (a *azure) begin(graph Graph, err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.run = deployment{graph: graph, graphErr: err, ops: map[string][]holder{}}
 }
 
 // duration is how long an operation on a type takes here.
@@ -80,7 +98,7 @@ func claims(typ string, in resource.PropertyMap) []claim {
 		return ""
 	}
 	for _, key := range azuretype.SubnetJoins[typ] {
-		for _, id := range stringsIn(in[resource.PropertyKey(key)]) {
+		for _, id := range azuremock.StringsIn(in[resource.PropertyKey(key)]) {
 			if vnet, _, ok := azureid.SubnetOf(id); ok {
 				add("vnet "+vnet, false)
 			} else if key == "virtualNetwork" { // the DNS Private Resolver names its VNet itself
@@ -93,11 +111,11 @@ func claims(typ string, in resource.PropertyMap) []claim {
 		add("vnet "+str("virtualNetworkName"), true)
 	case azuretype.Peering:
 		add("vnet "+str("virtualNetworkName"), true)
-		for _, id := range stringsIn(in["remoteVirtualNetwork"]) {
+		for _, id := range azuremock.StringsIn(in["remoteVirtualNetwork"]) {
 			add("vnet "+azureid.NameOf(id), true)
 		}
 	case azuretype.Firewall:
-		for _, id := range stringsIn(in["firewallPolicy"]) {
+		for _, id := range azuremock.StringsIn(in["firewallPolicy"]) {
 			add("firewall policy "+azureid.NameOf(id), true)
 		}
 	case azuretype.FirewallPolicy, azuretype.RuleCollectionGroup:
@@ -108,50 +126,36 @@ func claims(typ string, in resource.PropertyMap) []claim {
 	return out
 }
 
-// stringsIn are the strings anywhere in an input value (resource IDs among them).
-func stringsIn(v resource.PropertyValue) []string {
-	switch {
-	case v.IsString():
-		return []string{v.StringValue()}
-	case v.IsArray():
-		var out []string
-		for _, x := range v.ArrayValue() {
-			out = append(out, stringsIn(x)...)
-		}
-		return out
-	case v.IsObject():
-		var out []string
-		for _, k := range v.ObjectValue().StableKeys() {
-			out = append(out, stringsIn(v.ObjectValue()[k])...)
-		}
-		return out
-	}
-	return nil
-}
-
-// acquire takes an operation's locks, or fails the way ARM does when another operation holds one.
-func (a *azure) acquire(name string, cs []claim) error {
+// acquire takes an operation's locks, or fails the way ARM does when another operation holds
+// one. Whether two operations overlap in time depends on the engine's scheduling, so the offline
+// Azure refuses what could overlap: an operation on a lock domain that another operation of this
+// deployment took, unless a dependency orders the two. (azure-native retries
+// AnotherOperationInProgress; the design must not rely on that.)
+func (a *azure) acquire(urn, name string, cs []claim) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if len(cs) == 0 {
+		return nil
+	}
+	if a.run.graph == nil {
+		return fmt.Errorf("offline Azure: no dependency graph for this deployment: %v", a.run.graphErr)
+	}
 	for _, c := range cs {
-		for _, h := range a.held[c.domain] {
-			if c.exclusive || h.exclusive {
-				return fmt.Errorf("AnotherOperationInProgress (HTTP 409 Conflict): %s cannot start: %s is in progress on %s", name, h.name, c.domain)
+		for _, h := range a.run.ops[c.domain] {
+			if h.urn == urn || !c.exclusive && !h.exclusive {
+				continue
+			}
+			if ordered, err := a.run.graph.DependsOn(urn, h.urn); err != nil {
+				return err
+			} else if !ordered {
+				return fmt.Errorf("AnotherOperationInProgress (HTTP 409 Conflict): %s cannot start: %s also operates on %s and no dependency orders the two", name, h.name, c.domain)
 			}
 		}
 	}
 	for _, c := range cs {
-		a.held[c.domain] = append(a.held[c.domain], holder{name, c.exclusive})
+		a.run.ops[c.domain] = append(a.run.ops[c.domain], holder{urn, name, c.exclusive})
 	}
 	return nil
-}
-
-func (a *azure) release(name string, cs []claim) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for _, c := range cs {
-		a.held[c.domain] = slices.DeleteFunc(a.held[c.domain], func(h holder) bool { return h.name == name })
-	}
 }
 
 // failures are how Azure fails the creates a run may inject, by type.
@@ -161,14 +165,17 @@ var failures = map[string]string{
 	azuretype.Firewall:       "InternalServerError: An error occurred. The operation failed and can be retried",
 }
 
-// operate runs one create or update: it takes the locks, spends the type's time, and fails an
-// injected first create halfway.
-func (a *azure) operate(name, typ string, in resource.PropertyMap, creating bool) error {
-	cs := claims(typ, in)
-	if err := a.acquire(name, cs); err != nil {
-		return err
+// operate runs one create or update: Azure refuses what it refuses at once (a missing parent or
+// reference), then the operation takes its locks and its type's time, and an injected first
+// create fails halfway. It returns Azure's answer, recorded once the operation is done.
+func (a *azure) operate(urn, typ string, in resource.PropertyMap, creating bool) (string, resource.PropertyMap, error) {
+	name := resource.URN(urn).Name()
+	if err := a.cloud.Check(typ, in); err != nil {
+		return "", nil, err
 	}
-	defer a.release(name, cs)
+	if err := a.acquire(urn, name, claims(typ, in)); err != nil {
+		return "", nil, err
+	}
 	a.mu.Lock()
 	fail := creating && slices.Contains(a.opts.FailFirstCreate, name) && !a.failed[name]
 	a.failed[name] = a.failed[name] || fail
@@ -179,10 +186,18 @@ func (a *azure) operate(name, typ string, in resource.PropertyMap, creating bool
 		if !ok {
 			message = "InternalServerError: An error occurred"
 		}
-		return fmt.Errorf("%s (%s)", message, name)
+		return "", nil, fmt.Errorf("%s (%s)", message, name)
 	}
 	time.Sleep(a.duration(typ))
-	return nil
+	id, state, err := a.cloud.Answer(typ, in, false)
+	switch {
+	case err != nil:
+	case creating:
+		a.cloud.Record(typ, id, state)
+	default:
+		a.cloud.Updated(typ, id, state)
+	}
+	return id, state, err
 }
 
 // Azure's own changes that a refresh reports (each with the source that says Azure makes it).

@@ -13,11 +13,11 @@ import (
 
 	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hubspoke/private-aks/internal/azuremock"
 	"github.com/hubspoke/private-aks/internal/azuretype"
 	"github.com/hubspoke/private-aks/internal/mocktest"
 	"github.com/hubspoke/private-aks/offline"
@@ -98,7 +98,6 @@ func TestEngineRunsTheDevStack(t *testing.T) {
 
 	up, err := s.Up(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, azuremock.FirewallPrivateIP, up.Outputs["firewallPrivateIp"].Value)
 	fqdn, _ := up.Outputs["clusterPrivateFqdn"].Value.(string)
 	assert.True(t, strings.HasSuffix(fqdn, ".privatelink.westeurope.azmk8s.io"), fqdn)
 	assert.Contains(t, up.Outputs["verifyDnsFromJumpBox"].Value, "nslookup "+fqdn)
@@ -107,6 +106,9 @@ func TestEngineRunsTheDevStack(t *testing.T) {
 	require.NoError(t, err)
 	st, err := offline.ParseState(deployment)
 	require.NoError(t, err)
+	firewallIP := mocktest.Str(resource.NewPropertyMapFromMap(findType(t, st, azuretype.Firewall).Outputs), "ipConfigurations", 0, "privateIPAddress")
+	require.NotEmpty(t, firewallIP, "the offline Azure gave the firewall its address")
+	assert.Equal(t, firewallIP, up.Outputs["firewallPrivateIp"].Value)
 
 	t.Run("exported state has every parent and dependency", func(t *testing.T) {
 		byURN := map[string]offline.StateResource{}
@@ -156,7 +158,7 @@ func TestEngineRunsTheDevStack(t *testing.T) {
 	t.Run("committed topology picture is current", func(t *testing.T) {
 		committed, err := os.ReadFile(filepath.Join("..", "docs", offline.TopologyFile))
 		require.NoError(t, err)
-		assert.True(t, string(committed) == offline.TopologyDOT(st), "docs/topology.dot is stale: run `make topology`")
+		assert.Equal(t, string(committed), offline.TopologyDOT(st), "docs/topology.dot is stale: run `make topology`")
 	})
 
 	t.Run("second preview changes nothing", func(t *testing.T) {
@@ -244,9 +246,9 @@ func TestEngineRejectsBadConfigAndWritesNothing(t *testing.T) {
 	}
 }
 
-func TestPolicyPackStopsABrokenProgramBeforeAnythingIsWritten(t *testing.T) {
-	// The shipped program plus one NSG whose rule puts a service tag in a plural field: the
-	// mistake Azure answers with SecurityRuleParameterContainsUnsupportedValue.
+func TestPolicyPackStopsABrokenResourceBeforeAzureCreatesIt(t *testing.T) {
+	// The shipped program plus one NSG that admits SSH from the internet: Azure (and the offline
+	// Azure) would create it; only the policy pack's nsg-no-ssh-rdp-from-anywhere stops it.
 	broken := func(ctx *pulumi.Context) error {
 		if err := stack.Program(ctx); err != nil {
 			return err
@@ -255,25 +257,35 @@ func TestPolicyPackStopsABrokenProgramBeforeAnythingIsWritten(t *testing.T) {
 			ResourceGroupName:        pulumi.String("rg-hubspoke-dev-hub"),
 			NetworkSecurityGroupName: pulumi.String("nsg-broken"),
 			SecurityRules: network.SecurityRuleTypeArray{network.SecurityRuleTypeArgs{
-				Name: pulumi.String("https"), Priority: pulumi.Int(100), Direction: pulumi.String("Inbound"), Access: pulumi.String("Allow"),
-				Protocol: pulumi.String("Tcp"), SourceAddressPrefixes: pulumi.StringArray{pulumi.String("Internet")},
-				SourcePortRange: pulumi.String("*"), DestinationAddressPrefix: pulumi.String("*"), DestinationPortRange: pulumi.String("443"),
+				Name: pulumi.String("ssh"), Priority: pulumi.Int(100), Direction: pulumi.String("Inbound"), Access: pulumi.String("Allow"),
+				Protocol: pulumi.String("Tcp"), SourceAddressPrefix: pulumi.String("Internet"),
+				SourcePortRange: pulumi.String("*"), DestinationAddressPrefix: pulumi.String("*"), DestinationPortRange: pulumi.String("22"),
 			}},
 			Tags: pulumi.StringMap{"environment": pulumi.String("dev"), "managedBy": pulumi.String("pulumi")},
 		})
 		return err
 	}
-	var engineOutput strings.Builder
-	ctx, s := openEngineWith(t, offline.Options{RepoRoot: "..", Stack: "dev", Program: broken, Progress: &engineOutput})
-	_, err := s.Preview(ctx)
-	require.Error(t, err, "a mandatory violation fails the preview")
-	report := engineOutput.String()[strings.Index(engineOutput.String(), "Policies:"):]
-	assert.Contains(t, report, "[mandatory]  nsg-rule-fields  (azure-native:network:NetworkSecurityGroup: broken-nsg)")
-	assert.Contains(t, report, `sourceAddressPrefixes holds "Internet"`)
-
-	deployment, err := s.Export(ctx)
-	require.NoError(t, err)
-	st, err := offline.ParseState(deployment)
-	require.NoError(t, err)
-	assert.Empty(t, st.Resources, "a preview writes nothing to the state")
+	const verdict = "[mandatory]  nsg-no-ssh-rdp-from-anywhere  (azure-native:network:NetworkSecurityGroup: broken-nsg)"
+	for name, run := range map[string]func(context.Context, *offline.Session) error{
+		"preview": func(ctx context.Context, s *offline.Session) error { _, err := s.Preview(ctx); return err },
+		"up":      func(ctx context.Context, s *offline.Session) error { _, err := s.Up(ctx); return err },
+	} {
+		t.Run(name, func(t *testing.T) {
+			var engineOutput strings.Builder
+			ctx, s := openEngineWith(t, offline.Options{RepoRoot: "..", Stack: "dev", Program: broken, Progress: &engineOutput})
+			require.Error(t, run(ctx, s), "a mandatory violation fails the %s", name)
+			out := engineOutput.String()
+			require.Contains(t, out, "Policies:")
+			report := out[strings.Index(out, "Policies:"):]
+			assert.Contains(t, report, verdict)
+			assert.Contains(t, report, "rule ssh admits SSH or RDP from anywhere")
+			deployment, err := s.Export(ctx)
+			require.NoError(t, err)
+			st, err := offline.ParseState(deployment)
+			require.NoError(t, err)
+			for _, r := range st.Resources {
+				assert.NotEqual(t, "urn:pulumi:dev::hubspoke::azure-native:network:NetworkSecurityGroup::broken-nsg", r.URN, "the offline Azure never created it")
+			}
+		})
+	}
 }

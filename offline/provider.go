@@ -50,7 +50,8 @@ func startMockProvider(ctx context.Context, a *azure) (string, error) {
 		Read: func(_ context.Context, in *rpc.ReadRequest) (*rpc.ReadResponse, error) {
 			return a.read(in)
 		},
-		Delete: func(context.Context, *rpc.DeleteRequest) (*emptypb.Empty, error) {
+		Delete: func(_ context.Context, in *rpc.DeleteRequest) (*emptypb.Empty, error) {
+			a.cloud.Delete(in.GetId())
 			return &emptypb.Empty{}, nil
 		},
 		Invoke: func(_ context.Context, in *rpc.InvokeRequest) (*rpc.InvokeResponse, error) {
@@ -71,22 +72,23 @@ func startMockProvider(ctx context.Context, a *azure) (string, error) {
 	return providers.GetDebugProvidersEnv(ports), nil
 }
 
-// apply answers a create or update: Azure's answer from azuremock, and, unless it is a preview,
-// the time and locks the operation takes (and an injected failure).
+// apply answers a create or update: in a preview, Azure's answer alone; otherwise the operation
+// as the offline Azure runs it (checks, locks, time, an injected failure).
 func (a *azure) apply(urn string, properties *structpb.Struct, live, creating bool) (string, *structpb.Struct, error) {
 	inputs, err := plugin.UnmarshalProperties(properties, marshalOptions)
 	if err != nil {
 		return "", nil, err
 	}
 	typ := resource.URN(urn).Type().String()
-	id, state, err := azuremock.Create(typ, inputs)
+	var id string
+	var state resource.PropertyMap
+	if live {
+		id, state, err = a.operate(urn, typ, inputs, creating)
+	} else {
+		id, state, err = a.cloud.Answer(typ, inputs, true)
+	}
 	if err != nil {
 		return "", nil, err
-	}
-	if live {
-		if err := a.operate(resource.URN(urn).Name(), typ, inputs, creating); err != nil {
-			return "", nil, err
-		}
 	}
 	out, err := plugin.MarshalProperties(state, marshalOptions)
 	return id, out, err

@@ -44,6 +44,8 @@ type Options struct {
 // Session is one stack in a local backend with the mock provider running.
 type Session struct {
 	opts    Options
+	program pulumi.RunFunc
+	azure   *azure
 	stack   auto.Stack
 	env     map[string]string
 	workDir string
@@ -80,7 +82,8 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 			return nil, err
 		}
 	}
-	debugProviders, err := startMockProvider(ctx, newAzure(opts.Azure))
+	offlineAzure := newAzure(opts.Azure)
+	debugProviders, err := startMockProvider(ctx, offlineAzure)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +108,7 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Session{opts: opts, stack: st, env: env, workDir: workDir, cli: cli}, nil
+	return &Session{opts: opts, program: program, azure: offlineAzure, stack: st, env: env, workDir: workDir, cli: cli}, nil
 }
 
 // FindCLI prefers the CLI built into the repository's bin/ (make pulumi), then PATH.
@@ -160,8 +163,14 @@ func (s *Session) Refresh(ctx context.Context) error {
 	return err
 }
 
-// Up runs `pulumi up` into the local state.
+// Up runs `pulumi up` into the local state. The offline Azure first learns the program's
+// dependency graph for the stack's current configuration.
 func (s *Session) Up(ctx context.Context) (auto.UpResult, error) {
+	config, err := s.Config(ctx)
+	if err != nil {
+		return auto.UpResult{}, err
+	}
+	s.azure.begin(ProgramGraph(s.program, s.opts.Stack, config))
 	options := []optup.Option{optup.ProgressStreams(s.opts.Progress)}
 	if s.opts.PolicyPack != "" {
 		options = append(options, optup.PolicyPacks(s.opts.PolicyPack))

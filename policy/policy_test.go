@@ -2,6 +2,9 @@ package policy_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -72,6 +75,16 @@ func check(t *testing.T, p policyx.Policy, res *mocktest.Result) []string {
 	return m.violations
 }
 
+// variantEdits are the config edits of the dev stack's other modes.
+var variantEdits = map[string]func(map[string]any){
+	"dev-forwarder":       mocktest.DNSMode("forwarder"),
+	"dev-privateResolver": mocktest.DNSMode("privateResolver"),
+	"dev-basic":           mocktest.All(mocktest.Set("firewall", "sku", "Basic"), mocktest.Set("hub", "firewallManagementSubnet", "10.0.0.128/26")),
+	"dev-nodeSubnet":      mocktest.All(mocktest.Set("aks", "cni", "nodeSubnet"), mocktest.Set("aks", "maxPods", 30)),
+	"dev-gateway":         mocktest.All(mocktest.Set("hub", "gatewaySubnet", "10.0.0.192/27"), mocktest.Set("hub", "hasGateway", true)),
+	"dev-admin-groups":    mocktest.Set("aks", "adminGroupObjectIds", []any{"0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"}),
+}
+
 // variants are the shipped stacks and the dev stack's other modes.
 func variants(t *testing.T) map[string]*mocktest.Result {
 	t.Helper()
@@ -79,15 +92,7 @@ func variants(t *testing.T) map[string]*mocktest.Result {
 	for _, name := range mocktest.StackNames(t) {
 		out[name] = mocktest.RunStack(t, name)
 	}
-	edits := map[string]func(map[string]any){
-		"dev-forwarder":       mocktest.DNSMode("forwarder"),
-		"dev-privateResolver": mocktest.DNSMode("privateResolver"),
-		"dev-basic":           mocktest.All(mocktest.Set("firewall", "sku", "Basic"), mocktest.Set("hub", "firewallManagementSubnet", "10.0.0.128/26")),
-		"dev-nodeSubnet":      mocktest.All(mocktest.Set("aks", "cni", "nodeSubnet"), mocktest.Set("aks", "maxPods", 30)),
-		"dev-gateway":         mocktest.All(mocktest.Set("hub", "gatewaySubnet", "10.0.0.192/27"), mocktest.Set("hub", "hasGateway", true)),
-		"dev-admin-groups":    mocktest.Set("aks", "adminGroupObjectIds", []any{"0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"}),
-	}
-	for name, edit := range edits {
+	for name, edit := range variantEdits {
 		res, err := mocktest.Run(t, "dev", mocktest.WithConfig(t, edit))
 		require.NoError(t, err, name)
 		out[name] = res
@@ -121,7 +126,7 @@ func TestThePackHasEveryPolicyOnceWithItsLevel(t *testing.T) {
 		assert.Equal(t, want, p.EnforcementLevel(), p.Name())
 	}
 	assert.Len(t, names, len(slices.Compact(slices.Sorted(slices.Values(names)))), "names are unique")
-	assert.ElementsMatch(t, names, brokenTwinNames(), "every policy has a broken twin below")
+	assert.ElementsMatch(t, names, brokenTwinPolicies(), "every policy has at least one broken twin below, and every twin breaks a policy of the pack")
 }
 
 // resources of a run, by type and Azure name.
@@ -182,151 +187,549 @@ const (
 	hubVNet   = "vnet-hubspoke-dev-hub"
 	spokeVNet = "vnet-hubspoke-dev-spoke"
 	bastion   = "nsg-hubspoke-dev-bastion"
+	jumpbox   = "nsg-hubspoke-dev-jumpbox"
 )
 
-// brokenTwins break one policy each the way a real mistake would, on the dev stack (or the
-// variant named), and name the message expected.
-var brokenTwins = []struct {
-	policy, variant string
-	breach          func(t *testing.T, res *mocktest.Result)
-	want            string
-}{
-	{"nsg-rule-fields", "dev", func(t *testing.T, res *mocktest.Result) {
+// byName is the resource a run registered under a Pulumi logical name.
+func byName(t *testing.T, res *mocktest.Result, name string) *mocktest.Registered {
+	t.Helper()
+	for _, r := range res.Resources {
+		if r.Name == name {
+			return r
+		}
+	}
+	require.Failf(t, "resource not registered", "%s", name)
+	return nil
+}
+
+// systemPool is the cluster's inline system pool (its state shares the object).
+func systemPool(res *mocktest.Result) resource.PropertyMap {
+	return mocktest.At(res.First(azuretype.ManagedCluster).Inputs, "agentPoolProfiles", 0).ObjectValue()
+}
+
+// withoutItem drops the items of a resource's list whose key has a value.
+func withoutItem(r *mocktest.Registered, list, key, value string) {
+	kept := slices.DeleteFunc(slices.Clone(mocktest.Items(r.Inputs, list)), func(item resource.PropertyValue) bool {
+		return item.ObjectValue()[resource.PropertyKey(key)].StringValue() == value
+	})
+	set(r, resource.NewArrayProperty(kept), list)
+}
+
+// nsgRule adds a security rule to the jump box's NSG.
+func nsgRule(rule map[string]any) func(t *testing.T, res *mocktest.Result) {
+	return func(t *testing.T, res *mocktest.Result) {
+		appendTo(named(t, res, azuretype.NSG, jumpbox).Inputs, "securityRules", rule)
+	}
+}
+
+// firewallRule adds a rule to the first collection of a rule collection group.
+func firewallRule(group string, rule map[string]any) func(t *testing.T, res *mocktest.Result) {
+	return func(t *testing.T, res *mocktest.Result) {
+		appendTo(mocktest.At(byName(t, res, group).Inputs, "ruleCollections", 0).ObjectValue(), "rules", rule)
+	}
+}
+
+// firewallAt gives the firewall a private IP and points the default route at it, so that the
+// messages do not depend on the address the mock hands out.
+func firewallAt(res *mocktest.Result, ip string) {
+	mocktest.At(res.First(azuretype.Firewall).State, "ipConfigurations", 0).ObjectValue()["privateIPAddress"] = resource.NewStringProperty(ip)
+	set(res.First(azuretype.Route), ip, "nextHopIpAddress")
+}
+
+// inPESubnet is a node subnet's ID moved to snet-private-endpoints, which has no route table.
+func inPESubnet(id string) string {
+	return strings.Replace(id, "snet-aks-nodes", "snet-private-endpoints", 1)
+}
+
+// brokenTwin breaks one branch of a policy the way a real mistake would, on the dev stack (or
+// the variant named), and names the message expected: literally, never from the policy's own
+// tables, so a policy that changes what it says or when fails here.
+type brokenTwin struct {
+	policy, branch, variant string
+	breach                  func(t *testing.T, res *mocktest.Result)
+	want                    string
+}
+
+// brokenTwins has a twin for every branch of every policy: every separate condition that reports
+// a violation. tests/mutants/policy.yaml removes each branch in turn and names the twin that must
+// catch it.
+var brokenTwins = []brokenTwin{
+	// nsg-rule-fields
+	{"nsg-rule-fields", "service-tag-in-plural", "dev", func(t *testing.T, res *mocktest.Result) {
 		rule := ruleOf(named(t, res, azuretype.NSG, bastion), "allow-https-inbound")
 		delete(rule, "sourceAddressPrefix")
 		rule["sourceAddressPrefixes"] = resource.NewPropertyValue([]any{"Internet"})
 	}, `SecurityRuleParameterContainsUnsupportedValue: security rule allow-https-inbound: sourceAddressPrefixes holds "Internet"`},
-	{"subnet-sizes", "dev", func(t *testing.T, res *mocktest.Result) {
+	{"nsg-rule-fields", "singular-and-plural", "dev", func(t *testing.T, res *mocktest.Result) {
+		ruleOf(named(t, res, azuretype.NSG, bastion), "allow-https-inbound")["sourceAddressPrefixes"] = resource.NewPropertyValue([]any{"10.0.0.0/8"})
+	}, "SecurityRuleParameterContainsUnsupportedValue: security rule allow-https-inbound must set exactly one of sourceAddressPrefix and sourceAddressPrefixes"},
+
+	// subnet-sizes
+	{"subnet-sizes", "firewall-subnet", "dev", func(t *testing.T, res *mocktest.Result) {
 		subnetOf(named(t, res, azuretype.VNet, hubVNet), "AzureFirewallSubnet")["addressPrefix"] = resource.NewStringProperty("10.0.0.0/27")
 	}, "subnet AzureFirewallSubnet 10.0.0.0/27 is smaller than the /26 Azure requires"},
-	{"no-nsg-on-firewall-subnets", "dev", func(t *testing.T, res *mocktest.Result) {
+	{"subnet-sizes", "firewall-management-subnet", "dev-basic", func(t *testing.T, res *mocktest.Result) {
+		subnetOf(named(t, res, azuretype.VNet, hubVNet), "AzureFirewallManagementSubnet")["addressPrefix"] = resource.NewStringProperty("10.0.0.128/27")
+	}, "subnet AzureFirewallManagementSubnet 10.0.0.128/27 is smaller than the /26 Azure requires"},
+	{"subnet-sizes", "bastion-subnet", "dev", func(t *testing.T, res *mocktest.Result) {
+		subnetOf(named(t, res, azuretype.VNet, hubVNet), "AzureBastionSubnet")["addressPrefix"] = resource.NewStringProperty("10.0.0.64/27")
+	}, "subnet AzureBastionSubnet 10.0.0.64/27 is smaller than the /26 Azure requires"},
+	{"subnet-sizes", "gateway-subnet", "dev-gateway", func(t *testing.T, res *mocktest.Result) {
+		subnetOf(named(t, res, azuretype.VNet, hubVNet), "GatewaySubnet")["addressPrefix"] = resource.NewStringProperty("10.0.0.192/28")
+	}, "subnet GatewaySubnet 10.0.0.192/28 is smaller than the /27 Azure requires"},
+	{"subnet-sizes", "any-subnet", "dev", func(t *testing.T, res *mocktest.Result) {
+		subnetOf(named(t, res, azuretype.VNet, hubVNet), "snet-jumpbox")["addressPrefix"] = resource.NewStringProperty("10.0.1.0/30")
+	}, "subnet snet-jumpbox 10.0.1.0/30 is smaller than the /29 Azure requires"},
+
+	// no-nsg-on-firewall-subnets
+	{"no-nsg-on-firewall-subnets", "firewall-subnet", "dev", func(t *testing.T, res *mocktest.Result) {
 		subnetOf(named(t, res, azuretype.VNet, hubVNet), "AzureFirewallSubnet")["networkSecurityGroup"] = resource.NewPropertyValue(map[string]any{"id": "/nsg"})
 	}, "subnet AzureFirewallSubnet carries an NSG"},
-	{"no-route-table-on-bastion-subnet", "dev", func(t *testing.T, res *mocktest.Result) {
+	{"no-nsg-on-firewall-subnets", "firewall-management-subnet", "dev-basic", func(t *testing.T, res *mocktest.Result) {
+		subnetOf(named(t, res, azuretype.VNet, hubVNet), "AzureFirewallManagementSubnet")["networkSecurityGroup"] = resource.NewPropertyValue(map[string]any{"id": "/nsg"})
+	}, "subnet AzureFirewallManagementSubnet carries an NSG"},
+	{"no-nsg-on-firewall-subnets", "gateway-subnet", "dev-gateway", func(t *testing.T, res *mocktest.Result) {
+		subnetOf(named(t, res, azuretype.VNet, hubVNet), "GatewaySubnet")["networkSecurityGroup"] = resource.NewPropertyValue(map[string]any{"id": "/nsg"})
+	}, "subnet GatewaySubnet carries an NSG"},
+
+	// no-route-table-on-bastion-subnet
+	{"no-route-table-on-bastion-subnet", "route-table", "dev", func(t *testing.T, res *mocktest.Result) {
 		subnetOf(named(t, res, azuretype.VNet, hubVNet), "AzureBastionSubnet")["routeTable"] = resource.NewPropertyValue(map[string]any{"id": "/rt"})
 	}, "subnet AzureBastionSubnet carries a route table"},
-	{"vnet-address-space", "dev", func(t *testing.T, res *mocktest.Result) {
+
+	// vnet-address-space
+	{"vnet-address-space", "forbidden-range", "dev", func(t *testing.T, res *mocktest.Result) {
 		set(named(t, res, azuretype.VNet, spokeVNet), []any{"169.254.0.0/16"}, "addressSpace", "addressPrefixes")
 	}, "address space 169.254.0.0/16 overlaps 169.254.0.0/16, which Azure refuses"},
-	{"aks-reserved-ranges", "dev", func(t *testing.T, res *mocktest.Result) {
+
+	// aks-reserved-ranges
+	{"aks-reserved-ranges", "service-cidr", "dev", func(t *testing.T, res *mocktest.Result) {
 		set(res.First(azuretype.ManagedCluster), "172.31.0.0/16", "networkProfile", "serviceCidr")
 	}, "serviceCidr 172.31.0.0/16 overlaps 172.31.0.0/16, which AKS reserves"},
-	{"system-pool", "dev", func(t *testing.T, res *mocktest.Result) {
-		mocktest.At(res.First(azuretype.ManagedCluster).Inputs, "agentPoolProfiles", 0).ObjectValue()["maxPods"] = resource.NewNumberProperty(20)
+	{"aks-reserved-ranges", "pod-cidr", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.ManagedCluster), "172.30.0.0/16", "networkProfile", "podCidr")
+	}, "podCidr 172.30.0.0/16 overlaps 172.30.0.0/16, which AKS reserves"},
+
+	// system-pool
+	{"system-pool", "not-linux", "dev", func(t *testing.T, res *mocktest.Result) {
+		systemPool(res)["osType"] = resource.NewStringProperty("Windows")
+	}, `system pool system runs "Windows", not Linux`},
+	{"system-pool", "max-pods", "dev", func(t *testing.T, res *mocktest.Result) {
+		systemPool(res)["maxPods"] = resource.NewNumberProperty(20)
 	}, "system pool system runs 20 pods per node, fewer than the 30 a system pool needs"},
-	{"kubernetes-version-window", "dev", func(t *testing.T, res *mocktest.Result) {
+	{"system-pool", "b-series", "dev", func(t *testing.T, res *mocktest.Result) {
+		systemPool(res)["vmSize"] = resource.NewStringProperty("Standard_B4ms")
+	}, "system pool system uses the B-series size Standard_B4ms, which system pools refuse"},
+	{"system-pool", "no-system-pool", "dev", func(t *testing.T, res *mocktest.Result) {
+		systemPool(res)["mode"] = resource.NewStringProperty("User")
+	}, "the cluster has no System pool"},
+
+	// kubernetes-version-window
+	{"kubernetes-version-window", "lts-only-1.33", "dev", func(t *testing.T, res *mocktest.Result) {
 		set(res.First(azuretype.ManagedCluster), "1.33", "kubernetesVersion")
-	}, "Kubernetes 1.33 is outside the minors AKS supports (1.34, 1.35, 1.36, 1.37, table checked 2026-11-26)"},
-	{"private-resolver-subnets", "dev-privateResolver", func(t *testing.T, res *mocktest.Result) {
+	}, "Kubernetes 1.33 is outside the minors AKS supports (1.34, 1.35, 1.36, table checked 2026-11-26)"},
+	{"kubernetes-version-window", "preview-1.37", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.ManagedCluster), "1.37", "kubernetesVersion")
+	}, "Kubernetes 1.37 is outside the minors AKS supports (1.34, 1.35, 1.36, table checked 2026-11-26)"},
+	{"kubernetes-version-window", "agent-pool-orchestrator-version", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.AgentPool), "1.33.5", "orchestratorVersion")
+	}, "Kubernetes 1.33.5 is outside the minors AKS supports (1.34, 1.35, 1.36, table checked 2026-11-26)"},
+
+	// private-resolver-subnets
+	{"private-resolver-subnets", "reserved-range", "dev-privateResolver", func(t *testing.T, res *mocktest.Result) {
 		subnetOf(named(t, res, azuretype.VNet, hubVNet), "snet-dns-inbound")["addressPrefix"] = resource.NewStringProperty("10.0.3.0/28")
-	}, "resolver subnet snet-dns-inbound 10.0.3.0/28 lies in 10.0.1.0-10.0.16.255"},
-	{"firewall-policy-sku-features", "dev", func(t *testing.T, res *mocktest.Result) {
+	}, "resolver subnet snet-dns-inbound 10.0.3.0/28 lies in 10.0.1.0-10.0.16.255, which the service reserves"},
+	{"private-resolver-subnets", "too-small", "dev-privateResolver", func(t *testing.T, res *mocktest.Result) {
+		subnetOf(named(t, res, azuretype.VNet, hubVNet), "snet-dns-inbound")["addressPrefix"] = resource.NewStringProperty("10.0.32.0/29")
+	}, "resolver subnet snet-dns-inbound 10.0.32.0/29 is not between /24 and /28"},
+	{"private-resolver-subnets", "too-large", "dev-privateResolver", func(t *testing.T, res *mocktest.Result) {
+		subnetOf(named(t, res, azuretype.VNet, hubVNet), "snet-dns-inbound")["addressPrefix"] = resource.NewStringProperty("10.0.32.0/23")
+	}, "resolver subnet snet-dns-inbound 10.0.32.0/23 is not between /24 and /28"},
+
+	// firewall-policy-sku-features
+	{"firewall-policy-sku-features", "dns-proxy-on-basic", "dev", func(t *testing.T, res *mocktest.Result) {
 		set(res.First(azuretype.FirewallPolicy), "Basic", "sku", "tier")
 	}, "the DNS proxy is on, which the Basic SKU lacks"},
-	{"firewall-basic-management-ip", "dev-basic", func(t *testing.T, res *mocktest.Result) {
+	{"firewall-policy-sku-features", "idps-on-standard", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.FirewallPolicy), map[string]any{"mode": "Alert"}, "intrusionDetection")
+	}, "IDPS is configured on a Standard policy; it needs Premium"},
+	{"firewall-policy-sku-features", "tls-inspection-on-standard", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.FirewallPolicy), map[string]any{"certificateAuthority": map[string]any{
+			"name": "tls-ca", "keyVaultSecretId": "https://kv.vault.azure.net/secrets/tls-ca"}}, "transportSecurity")
+	}, "TLS inspection is configured on a Standard policy; it needs Premium"},
+
+	// firewall-basic-management-ip
+	{"firewall-basic-management-ip", "no-management-ip", "dev-basic", func(t *testing.T, res *mocktest.Result) {
 		set(res.First(azuretype.Firewall), nil, "managementIpConfiguration")
 	}, "a Basic firewall without a management IP configuration"},
-	{"registry-private", "dev", func(t *testing.T, res *mocktest.Result) {
+
+	// registry-private
+	{"registry-private", "not-premium", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.Registry), "Standard", "sku", "name")
+	}, "the registry is Standard; private endpoints need Premium"},
+	{"registry-private", "public-access", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.Registry), "Enabled", "publicNetworkAccess")
+	}, "the registry is reachable from the internet (publicNetworkAccess is not Disabled)"},
+	{"registry-private", "admin-user", "dev", func(t *testing.T, res *mocktest.Result) {
 		set(res.First(azuretype.Registry), true, "adminUserEnabled")
 	}, "the registry has an admin user with a shared password"},
-	{"vault-private", "dev", func(t *testing.T, res *mocktest.Result) {
+
+	// vault-private
+	{"vault-private", "access-policies", "dev", func(t *testing.T, res *mocktest.Result) {
 		set(res.First(azuretype.Vault), false, "properties", "enableRbacAuthorization")
 	}, "the vault authorizes with access policies, not Azure RBAC"},
-	{"private-endpoints-in-endpoint-subnet", "dev", func(t *testing.T, res *mocktest.Result) {
+	{"vault-private", "soft-delete-off", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.Vault), false, "properties", "enableSoftDelete")
+	}, "the vault has soft delete off"},
+	{"vault-private", "public-access", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.Vault), "Enabled", "properties", "publicNetworkAccess")
+	}, "the vault is reachable from the internet (publicNetworkAccess is not disabled)"},
+
+	// private-endpoints-in-endpoint-subnet
+	{"private-endpoints-in-endpoint-subnet", "other-subnet", "dev", func(t *testing.T, res *mocktest.Result) {
 		pe := res.First(azuretype.PrivateEndpoint)
 		id := mocktest.Str(pe.Inputs, "subnet", "id")
 		set(pe, strings.Replace(id, "snet-private-endpoints", "snet-aks-nodes", 1), "subnet", "id")
 	}, "the private endpoint is in snet-aks-nodes, not snet-private-endpoints"},
-	{"container-insights-data-collection", "dev", func(t *testing.T, res *mocktest.Result) {
+	{"private-endpoints-in-endpoint-subnet", "network-policies-off", "dev", func(t *testing.T, res *mocktest.Result) {
+		subnetOf(named(t, res, azuretype.VNet, spokeVNet), "snet-private-endpoints")["privateEndpointNetworkPolicies"] = resource.NewStringProperty("Disabled")
+	}, "snet-private-endpoints has network policies off or no NSG: no NSG applies to the endpoint"},
+	{"private-endpoints-in-endpoint-subnet", "no-nsg", "dev", func(t *testing.T, res *mocktest.Result) {
+		delete(subnetOf(named(t, res, azuretype.VNet, spokeVNet), "snet-private-endpoints"), "networkSecurityGroup")
+	}, "snet-private-endpoints has network policies off or no NSG: no NSG applies to the endpoint"},
+
+	// container-insights-data-collection
+	{"container-insights-data-collection", "no-association", "dev", func(t *testing.T, res *mocktest.Result) {
 		drop(res, func(r *mocktest.Registered) bool { return r.Type == azuretype.DataCollectionRuleLink })
-	}, "Container Insights uses Entra ID auth but no data collection rule associated with the cluster streams ContainerInsights"},
-	{"cluster-data-plane-admin", "dev", func(t *testing.T, res *mocktest.Result) {
-		drop(res, func(r *mocktest.Registered) bool { return strings.HasSuffix(r.Name, "-rbac-cluster-admin-deployer") })
-	}, "nobody can use kubectl"},
-	{"private-resolver-endpoint-delegation", "dev-privateResolver", func(t *testing.T, res *mocktest.Result) {
+	}, "Container Insights uses Entra ID auth but no data collection rule associated with the cluster streams ContainerInsights to "},
+	{"container-insights-data-collection", "association-to-another-rule", "dev", func(t *testing.T, res *mocktest.Result) {
+		res.First(azuretype.DataCollectionRuleLink).PropertyDependencies["dataCollectionRuleId"] = nil
+	}, "Container Insights uses Entra ID auth but no data collection rule associated with the cluster streams ContainerInsights to "},
+	{"container-insights-data-collection", "other-workspace", "dev", func(t *testing.T, res *mocktest.Result) {
+		destination := mocktest.At(res.First(azuretype.DataCollectionRule).State, "destinations", "logAnalytics", 0).ObjectValue()
+		destination["workspaceResourceId"] = resource.NewStringProperty("/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-other/providers/Microsoft.OperationalInsights/workspaces/log-other")
+	}, "Container Insights uses Entra ID auth but no data collection rule associated with the cluster streams ContainerInsights to "},
+	{"container-insights-data-collection", "no-container-insights-extension", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.DataCollectionRule), nil, "dataSources", "extensions")
+	}, "Container Insights uses Entra ID auth but no data collection rule associated with the cluster streams ContainerInsights to "},
+
+	// cluster-data-plane-admin
+	{"cluster-data-plane-admin", "no-assignment", "dev", func(t *testing.T, res *mocktest.Result) {
+		drop(res, func(r *mocktest.Registered) bool { return r.Name == "cluster-rbac-cluster-admin-deployer" })
+	}, "nobody can use kubectl: no admin group and no Azure Kubernetes Service RBAC Cluster Admin assignment on the cluster"},
+	{"cluster-data-plane-admin", "other-role", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(byName(t, res, "cluster-rbac-cluster-admin-deployer"),
+			"/subscriptions/11111111-2222-3333-4444-555555555555/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c", "roleDefinitionId")
+	}, "nobody can use kubectl: no admin group and no Azure Kubernetes Service RBAC Cluster Admin assignment on the cluster"},
+	{"cluster-data-plane-admin", "assigned-elsewhere", "dev", func(t *testing.T, res *mocktest.Result) {
+		byName(t, res, "cluster-rbac-cluster-admin-deployer").PropertyDependencies["scope"] = nil
+	}, "nobody can use kubectl: no admin group and no Azure Kubernetes Service RBAC Cluster Admin assignment on the cluster"},
+
+	// private-resolver-endpoint-delegation
+	{"private-resolver-endpoint-delegation", "inbound-endpoint", "dev-privateResolver", func(t *testing.T, res *mocktest.Result) {
 		delete(subnetOf(named(t, res, azuretype.VNet, hubVNet), "snet-dns-inbound"), "delegations")
 	}, "subnet snet-dns-inbound of vnet-hubspoke-dev-hub is not delegated to Microsoft.Network/dnsResolvers"},
-	{"bastion-nsg-rules", "dev", func(t *testing.T, res *mocktest.Result) {
-		nsg := named(t, res, azuretype.NSG, bastion)
-		rules := slices.DeleteFunc(slices.Clone(mocktest.Items(nsg.Inputs, "securityRules")), func(r resource.PropertyValue) bool {
-			return r.ObjectValue()["name"].StringValue() == "allow-gateway-manager-inbound"
-		})
-		set(nsg, resource.NewArrayProperty(rules), "securityRules")
+	{"private-resolver-endpoint-delegation", "outbound-endpoint", "dev-privateResolver", func(t *testing.T, res *mocktest.Result) {
+		delete(subnetOf(named(t, res, azuretype.VNet, hubVNet), "snet-dns-outbound"), "delegations")
+	}, "subnet snet-dns-outbound of vnet-hubspoke-dev-hub is not delegated to Microsoft.Network/dnsResolvers"},
+
+	// bastion-nsg-rules
+	{"bastion-nsg-rules", "inbound-rule-missing", "dev", func(t *testing.T, res *mocktest.Result) {
+		withoutItem(named(t, res, azuretype.NSG, bastion), "securityRules", "name", "allow-gateway-manager-inbound")
 	}, "no inbound rule allows GatewayManager to * on port 443"},
-	{"egress-through-firewall", "dev", func(t *testing.T, res *mocktest.Result) {
+	{"bastion-nsg-rules", "outbound-rule-missing", "dev", func(t *testing.T, res *mocktest.Result) {
+		withoutItem(named(t, res, azuretype.NSG, bastion), "securityRules", "name", "allow-azure-cloud-outbound")
+	}, "no outbound rule allows * to AzureCloud on port 443"},
+	{"bastion-nsg-rules", "rule-denies", "dev", func(t *testing.T, res *mocktest.Result) {
+		ruleOf(named(t, res, azuretype.NSG, bastion), "allow-session-information-outbound")["access"] = resource.NewStringProperty("Deny")
+	}, "no outbound rule allows * to Internet on port 80"},
+	{"bastion-nsg-rules", "rule-other-direction", "dev", func(t *testing.T, res *mocktest.Result) {
+		ruleOf(named(t, res, azuretype.NSG, bastion), "allow-azure-cloud-outbound")["direction"] = resource.NewStringProperty("Inbound")
+	}, "no outbound rule allows * to AzureCloud on port 443"},
+	{"bastion-nsg-rules", "rule-other-source", "dev", func(t *testing.T, res *mocktest.Result) {
+		ruleOf(named(t, res, azuretype.NSG, bastion), "allow-gateway-manager-inbound")["sourceAddressPrefix"] = resource.NewStringProperty("AzureCloud")
+	}, "no inbound rule allows GatewayManager to * on port 443"},
+	{"bastion-nsg-rules", "rule-other-destination", "dev", func(t *testing.T, res *mocktest.Result) {
+		ruleOf(named(t, res, azuretype.NSG, bastion), "allow-azure-cloud-outbound")["destinationAddressPrefix"] = resource.NewStringProperty("Storage")
+	}, "no outbound rule allows * to AzureCloud on port 443"},
+	{"bastion-nsg-rules", "rule-other-port", "dev", func(t *testing.T, res *mocktest.Result) {
+		ruleOf(named(t, res, azuretype.NSG, bastion), "allow-session-information-outbound")["destinationPortRange"] = resource.NewStringProperty("8080")
+	}, "no outbound rule allows * to Internet on port 80"},
+
+	// egress-through-firewall
+	{"egress-through-firewall", "other-next-hop-ip", "dev", func(t *testing.T, res *mocktest.Result) {
+		firewallAt(res, "10.0.0.4")
 		set(res.First(azuretype.Route), "10.0.0.99", "nextHopIpAddress")
-	}, `0.0.0.0/0 goes to VirtualAppliance "10.0.0.99", not the firewall's private IP [10.0.0.37]`},
-	{"cluster-waits-for-egress", "dev", func(t *testing.T, res *mocktest.Result) {
-		withoutDependency(res.First(azuretype.ManagedCluster), res.First(azuretype.Peering))
+	}, `0.0.0.0/0 goes to VirtualAppliance "10.0.0.99", not the firewall's private IP [10.0.0.4]`},
+	{"egress-through-firewall", "other-next-hop-type", "dev", func(t *testing.T, res *mocktest.Result) {
+		firewallAt(res, "10.0.0.4")
+		set(res.First(azuretype.Route), "Internet", "nextHopType")
+	}, `0.0.0.0/0 goes to Internet "10.0.0.4", not the firewall's private IP [10.0.0.4]`},
+	{"egress-through-firewall", "node-subnet-without-route-table", "dev", func(t *testing.T, res *mocktest.Result) {
+		delete(subnetOf(named(t, res, azuretype.VNet, spokeVNet), "snet-aks-nodes"), "routeTable")
+	}, "node subnet snet-aks-nodes does not route 0.0.0.0/0 to the firewall"},
+	{"egress-through-firewall", "default-route-in-another-table", "dev", func(t *testing.T, res *mocktest.Result) {
+		res.First(azuretype.Route).PropertyDependencies["routeTableName"] = nil
+	}, "node subnet snet-aks-nodes does not route 0.0.0.0/0 to the firewall"},
+	{"egress-through-firewall", "system-pool-subnet", "dev", func(t *testing.T, res *mocktest.Result) {
+		pool := systemPool(res)
+		pool["vnetSubnetID"] = resource.NewStringProperty(inPESubnet(pool["vnetSubnetID"].StringValue()))
+	}, "node subnet snet-private-endpoints does not route 0.0.0.0/0 to the firewall"},
+	{"egress-through-firewall", "user-pool-subnet", "dev", func(t *testing.T, res *mocktest.Result) {
+		pool := res.First(azuretype.AgentPool)
+		set(pool, inPESubnet(mocktest.Str(pool.Inputs, "vnetSubnetID")), "vnetSubnetID")
+	}, "node subnet snet-private-endpoints does not route 0.0.0.0/0 to the firewall"},
+
+	// cluster-waits-for-egress
+	{"cluster-waits-for-egress", "peering", "dev", func(t *testing.T, res *mocktest.Result) {
+		withoutDependency(res.First(azuretype.ManagedCluster), byName(t, res, "peering-hub-to-spoke"))
 	}, "the cluster does not wait for urn:pulumi:dev::hubspoke::hubspoke:peering:Peering$azure-native:network:VirtualNetworkPeering::peering-hub-to-spoke"},
-	{"no-concurrent-operations", "dev", func(t *testing.T, res *mocktest.Result) {
+	{"cluster-waits-for-egress", "default-route", "dev", func(t *testing.T, res *mocktest.Result) {
+		withoutDependency(res.First(azuretype.ManagedCluster), res.First(azuretype.Route))
+	}, "the cluster does not wait for urn:pulumi:dev::hubspoke::hubspoke:firewall:Firewall$azure-native:network:Route::firewall-default-route"},
+	{"cluster-waits-for-egress", "rule-collection-group", "dev", func(t *testing.T, res *mocktest.Result) {
+		withoutDependency(res.First(azuretype.ManagedCluster), byName(t, res, "firewall-application-rules"))
+	}, "the cluster does not wait for urn:pulumi:dev::hubspoke::hubspoke:firewall:Firewall$azure-native:network:FirewallPolicyRuleCollectionGroup::firewall-application-rules"},
+	{"cluster-waits-for-egress", "identity-role-assignment", "dev", func(t *testing.T, res *mocktest.Result) {
+		withoutDependency(res.First(azuretype.ManagedCluster), byName(t, res, "cluster-network-contributor-rt"))
+	}, "the cluster does not wait for urn:pulumi:dev::hubspoke::hubspoke:spoke:Cluster$azure-native:authorization:RoleAssignment::cluster-network-contributor-rt"},
+
+	// no-concurrent-operations
+	{"no-concurrent-operations", "peering-and-firewall", "dev", func(t *testing.T, res *mocktest.Result) {
 		for _, p := range res.OfType(azuretype.Peering) {
 			withoutDependency(res.First(azuretype.Firewall), p)
 		}
-	}, "operate on VNet vnet-hubspoke-dev-hub and neither waits for the other"},
-	{"standard-tags", "dev", func(t *testing.T, res *mocktest.Result) {
+	}, "urn:pulumi:dev::hubspoke::hubspoke:peering:Peering$azure-native:network:VirtualNetworkPeering::peering-hub-to-spoke and " +
+		"urn:pulumi:dev::hubspoke::hubspoke:firewall:Firewall$azure-native:network:AzureFirewall::firewall " +
+		"operate on VNet vnet-hubspoke-dev-hub and neither waits for the other (AnotherOperationInProgress)"},
+	{"no-concurrent-operations", "two-peerings", "dev", func(t *testing.T, res *mocktest.Result) {
+		withoutDependency(byName(t, res, "peering-spoke-to-hub"), byName(t, res, "peering-hub-to-spoke"))
+	}, "urn:pulumi:dev::hubspoke::hubspoke:peering:Peering$azure-native:network:VirtualNetworkPeering::peering-hub-to-spoke and " +
+		"urn:pulumi:dev::hubspoke::hubspoke:peering:Peering$azure-native:network:VirtualNetworkPeering::peering-spoke-to-hub " +
+		"operate on VNet vnet-hubspoke-dev-hub and neither waits for the other (AnotherOperationInProgress)"},
+	{"no-concurrent-operations", "nic-and-peering", "dev", func(t *testing.T, res *mocktest.Result) {
+		for _, p := range res.OfType(azuretype.Peering) {
+			withoutDependency(res.First(azuretype.NIC), p)
+		}
+	}, "urn:pulumi:dev::hubspoke::hubspoke:peering:Peering$azure-native:network:VirtualNetworkPeering::peering-hub-to-spoke and " +
+		"urn:pulumi:dev::hubspoke::hubspoke:hub:Access$azure-native:network:NetworkInterface::hub-jumpbox-nic " +
+		"operate on VNet vnet-hubspoke-dev-hub and neither waits for the other (AnotherOperationInProgress)"},
+	{"no-concurrent-operations", "two-rule-collection-groups", "dev", func(t *testing.T, res *mocktest.Result) {
+		withoutDependency(byName(t, res, "firewall-application-rules"), byName(t, res, "firewall-network-rules"))
+	}, "urn:pulumi:dev::hubspoke::hubspoke:firewall:Firewall$azure-native:network:FirewallPolicyRuleCollectionGroup::firewall-network-rules and " +
+		"urn:pulumi:dev::hubspoke::hubspoke:firewall:Firewall$azure-native:network:FirewallPolicyRuleCollectionGroup::firewall-application-rules " +
+		"operate on firewall policy afwp-hubspoke-dev-hub and neither waits for the other (AnotherOperationInProgress)"},
+	{"no-concurrent-operations", "firewall-and-rule-collection-group", "dev", func(t *testing.T, res *mocktest.Result) {
+		withoutDependency(res.First(azuretype.Firewall), byName(t, res, "firewall-application-rules"))
+	}, "urn:pulumi:dev::hubspoke::hubspoke:firewall:Firewall$azure-native:network:FirewallPolicyRuleCollectionGroup::firewall-application-rules and " +
+		"urn:pulumi:dev::hubspoke::hubspoke:firewall:Firewall$azure-native:network:AzureFirewall::firewall " +
+		"operate on firewall policy afwp-hubspoke-dev-hub and neither waits for the other (AnotherOperationInProgress)"},
+
+	// standard-tags
+	{"standard-tags", "no-tags", "dev", func(t *testing.T, res *mocktest.Result) {
 		set(named(t, res, azuretype.VNet, spokeVNet), nil, "tags")
-	}, "lacks the environment and managedBy: pulumi tags"},
-	{"cluster-private", "dev", func(t *testing.T, res *mocktest.Result) {
+	}, "urn:pulumi:dev::hubspoke::hubspoke:spoke:Spoke$azure-native:network:VirtualNetwork::spoke-vnet: lacks the environment and managedBy: pulumi tags"},
+	{"standard-tags", "no-environment", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(named(t, res, azuretype.VNet, spokeVNet), nil, "tags", "environment")
+	}, "urn:pulumi:dev::hubspoke::hubspoke:spoke:Spoke$azure-native:network:VirtualNetwork::spoke-vnet: lacks the environment and managedBy: pulumi tags"},
+	{"standard-tags", "managed-by-other", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(named(t, res, azuretype.VNet, spokeVNet), "terraform", "tags", "managedBy")
+	}, "urn:pulumi:dev::hubspoke::hubspoke:spoke:Spoke$azure-native:network:VirtualNetwork::spoke-vnet: lacks the environment and managedBy: pulumi tags"},
+
+	// cluster-private
+	{"cluster-private", "public-endpoint", "dev", func(t *testing.T, res *mocktest.Result) {
 		set(res.First(azuretype.ManagedCluster), false, "apiServerAccessProfile", "enablePrivateCluster")
 	}, "the API server has a public endpoint or FQDN"},
-	{"cluster-entra-azure-rbac", "dev", func(t *testing.T, res *mocktest.Result) {
+	{"cluster-private", "public-fqdn", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.ManagedCluster), true, "apiServerAccessProfile", "enablePrivateClusterPublicFQDN")
+	}, "the API server has a public endpoint or FQDN"},
+
+	// cluster-entra-azure-rbac
+	{"cluster-entra-azure-rbac", "azure-rbac-off", "dev", func(t *testing.T, res *mocktest.Result) {
 		set(res.First(azuretype.ManagedCluster), false, "aadProfile", "enableAzureRBAC")
 	}, "the cluster does not authorize through Entra ID and Azure RBAC"},
-	{"cluster-no-local-accounts", "dev", func(t *testing.T, res *mocktest.Result) {
+	{"cluster-entra-azure-rbac", "not-managed-entra", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.ManagedCluster), false, "aadProfile", "managed")
+	}, "the cluster does not authorize through Entra ID and Azure RBAC"},
+
+	// cluster-no-local-accounts
+	{"cluster-no-local-accounts", "local-accounts", "dev", func(t *testing.T, res *mocktest.Result) {
 		set(res.First(azuretype.ManagedCluster), false, "disableLocalAccounts")
 	}, "the cluster keeps local accounts"},
-	{"cluster-network-policy", "dev", func(t *testing.T, res *mocktest.Result) {
+
+	// cluster-network-policy
+	{"cluster-network-policy", "unset", "dev", func(t *testing.T, res *mocktest.Result) {
 		set(res.First(azuretype.ManagedCluster), nil, "networkProfile", "networkPolicy")
 	}, "the cluster enforces no network policy"},
-	{"cluster-azure-policy-addon", "dev", func(t *testing.T, res *mocktest.Result) {
+	{"cluster-network-policy", "none", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.ManagedCluster), "none", "networkProfile", "networkPolicy")
+	}, "the cluster enforces no network policy"},
+
+	// cluster-azure-policy-addon
+	{"cluster-azure-policy-addon", "addon-off", "dev", func(t *testing.T, res *mocktest.Result) {
 		set(res.First(azuretype.ManagedCluster), false, "addonProfiles", "azurepolicy", "enabled")
 	}, "the cluster runs without the Azure Policy add-on"},
-	{"pools-autoscale", "dev", func(t *testing.T, res *mocktest.Result) {
+
+	// pools-autoscale: the cluster's inline system pool and the AgentPool resource (user).
+	{"pools-autoscale", "system-autoscale-off", "dev", func(t *testing.T, res *mocktest.Result) {
+		systemPool(res)["enableAutoScaling"] = resource.NewBoolProperty(false)
+	}, "pool system does not autoscale within 1 <= min <= max <= 1000"},
+	{"pools-autoscale", "user-autoscale-off", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.AgentPool), false, "enableAutoScaling")
+	}, "pool user does not autoscale within 0 <= min <= max <= 1000"},
+	{"pools-autoscale", "system-min-below-1", "dev", func(t *testing.T, res *mocktest.Result) {
+		systemPool(res)["minCount"] = resource.NewNumberProperty(0)
+	}, "pool system does not autoscale within 1 <= min <= max <= 1000"},
+	{"pools-autoscale", "user-min-below-0", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.AgentPool), -1, "minCount")
+	}, "pool user does not autoscale within 0 <= min <= max <= 1000"},
+	{"pools-autoscale", "user-min-missing", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.AgentPool), nil, "minCount")
+	}, "pool user does not autoscale within 0 <= min <= max <= 1000"},
+	{"pools-autoscale", "system-max-missing", "dev", func(t *testing.T, res *mocktest.Result) {
+		delete(systemPool(res), "maxCount")
+	}, "pool system does not autoscale within 1 <= min <= max <= 1000"},
+	{"pools-autoscale", "user-max-missing", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.AgentPool), nil, "maxCount")
+	}, "pool user does not autoscale within 0 <= min <= max <= 1000"},
+	{"pools-autoscale", "system-max-below-min", "dev", func(t *testing.T, res *mocktest.Result) {
+		systemPool(res)["maxCount"] = resource.NewNumberProperty(1) // min is 2
+	}, "pool system does not autoscale within 1 <= min <= max <= 1000"},
+	{"pools-autoscale", "user-max-below-min", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.AgentPool), 0, "maxCount") // min is 1
+	}, "pool user does not autoscale within 0 <= min <= max <= 1000"},
+	{"pools-autoscale", "user-max-zero", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.AgentPool), 0, "minCount")
 		set(res.First(azuretype.AgentPool), 0, "maxCount")
 	}, "pool user does not autoscale within 0 <= min <= max <= 1000"},
-	{"nsg-no-ssh-rdp-from-anywhere", "dev", func(t *testing.T, res *mocktest.Result) {
-		appendTo(named(t, res, azuretype.NSG, "nsg-hubspoke-dev-jumpbox").Inputs, "securityRules", map[string]any{
-			"name": "ssh", "direction": "Inbound", "access": "Allow", "sourceAddressPrefix": "Internet", "destinationPortRange": "22"})
-	}, "rule ssh admits SSH or RDP from anywhere"},
-	{"vm-ssh-keys-only", "dev", func(t *testing.T, res *mocktest.Result) {
+	{"pools-autoscale", "system-max-above-1000", "dev", func(t *testing.T, res *mocktest.Result) {
+		systemPool(res)["maxCount"] = resource.NewNumberProperty(1001)
+	}, "pool system does not autoscale within 1 <= min <= max <= 1000"},
+	{"pools-autoscale", "user-max-above-1000", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.AgentPool), 1001, "maxCount")
+	}, "pool user does not autoscale within 0 <= min <= max <= 1000"},
+	{"pools-autoscale", "system-node-public-ip", "dev", func(t *testing.T, res *mocktest.Result) {
+		systemPool(res)["enableNodePublicIP"] = resource.NewBoolProperty(true)
+	}, "pool system gives nodes public IPs"},
+	{"pools-autoscale", "user-node-public-ip", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.AgentPool), true, "enableNodePublicIP")
+	}, "pool user gives nodes public IPs"},
+
+	// nsg-no-ssh-rdp-from-anywhere
+	{"nsg-no-ssh-rdp-from-anywhere", "ssh-from-internet", "dev", nsgRule(map[string]any{
+		"name": "ssh", "direction": "Inbound", "access": "Allow", "sourceAddressPrefix": "Internet", "destinationPortRange": "22"}),
+		"rule ssh admits SSH or RDP from anywhere"},
+	{"nsg-no-ssh-rdp-from-anywhere", "rdp-from-internet", "dev", nsgRule(map[string]any{
+		"name": "rdp", "direction": "Inbound", "access": "Allow", "sourceAddressPrefix": "Internet", "destinationPortRange": "3389"}),
+		"rule rdp admits SSH or RDP from anywhere"},
+	{"nsg-no-ssh-rdp-from-anywhere", "port-range", "dev", nsgRule(map[string]any{
+		"name": "low-ports", "direction": "Inbound", "access": "Allow", "sourceAddressPrefix": "Internet", "destinationPortRange": "20-25"}),
+		"rule low-ports admits SSH or RDP from anywhere"},
+	{"nsg-no-ssh-rdp-from-anywhere", "port-ranges", "dev", nsgRule(map[string]any{
+		"name": "web-and-rdp", "direction": "Inbound", "access": "Allow", "sourceAddressPrefix": "Internet", "destinationPortRanges": []any{"443", "3389"}}),
+		"rule web-and-rdp admits SSH or RDP from anywhere"},
+	{"nsg-no-ssh-rdp-from-anywhere", "source-star", "dev", nsgRule(map[string]any{
+		"name": "ssh-star", "direction": "Inbound", "access": "Allow", "sourceAddressPrefix": "*", "destinationPortRange": "22"}),
+		"rule ssh-star admits SSH or RDP from anywhere"},
+	{"nsg-no-ssh-rdp-from-anywhere", "source-all-addresses", "dev", nsgRule(map[string]any{
+		"name": "ssh-all", "direction": "Inbound", "access": "Allow", "sourceAddressPrefix": "0.0.0.0/0", "destinationPortRange": "22"}),
+		"rule ssh-all admits SSH or RDP from anywhere"},
+	{"nsg-no-ssh-rdp-from-anywhere", "source-any", "dev", nsgRule(map[string]any{
+		"name": "ssh-any", "direction": "Inbound", "access": "Allow", "sourceAddressPrefix": "Any", "destinationPortRange": "22"}),
+		"rule ssh-any admits SSH or RDP from anywhere"},
+	{"nsg-no-ssh-rdp-from-anywhere", "source-prefixes", "dev", nsgRule(map[string]any{
+		"name": "ssh-prefixes", "direction": "Inbound", "access": "Allow", "sourceAddressPrefixes": []any{"10.0.0.0/8", "0.0.0.0/0"}, "destinationPortRange": "22"}),
+		"rule ssh-prefixes admits SSH or RDP from anywhere"},
+
+	// vm-ssh-keys-only
+	{"vm-ssh-keys-only", "admin-password", "dev", func(t *testing.T, res *mocktest.Result) {
 		set(res.First(azuretype.VM), "P@ssw0rd!", "osProfile", "adminPassword")
 	}, "the VM accepts a password"},
-	{"firewall-no-catch-all", "dev", func(t *testing.T, res *mocktest.Result) {
-		appendTo(mocktest.At(res.First(azuretype.RuleCollectionGroup).Inputs, "ruleCollections", 0).ObjectValue(), "rules", map[string]any{
-			"name": "any", "ruleType": "NetworkRule", "destinationAddresses": []any{"*"}, "destinationPorts": []any{"*"}})
-	}, "rule any allows any destination on any port"},
-	{"subnets-have-nsgs", "dev", func(t *testing.T, res *mocktest.Result) {
+	{"vm-ssh-keys-only", "password-authentication-on", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.VM), false, "osProfile", "linuxConfiguration", "disablePasswordAuthentication")
+	}, "the VM accepts a password"},
+
+	// firewall-no-catch-all
+	{"firewall-no-catch-all", "any-address-any-port", "dev", firewallRule("firewall-network-rules", map[string]any{
+		"name": "any", "ruleType": "NetworkRule", "destinationAddresses": []any{"*"}, "destinationPorts": []any{"*"}}),
+		"rule any allows any destination on any port"},
+	{"firewall-no-catch-all", "any-fqdn", "dev", firewallRule("firewall-network-rules", map[string]any{
+		"name": "any-fqdn", "ruleType": "NetworkRule", "destinationFqdns": []any{"*"}, "destinationPorts": []any{"*"}}),
+		"rule any-fqdn allows any destination on any port"},
+	{"firewall-no-catch-all", "no-ports", "dev", firewallRule("firewall-network-rules", map[string]any{
+		"name": "no-ports", "ruleType": "NetworkRule", "destinationAddresses": []any{"*"}}),
+		"rule no-ports allows any destination on any port"},
+	{"firewall-no-catch-all", "ports-1-65535", "dev", firewallRule("firewall-network-rules", map[string]any{
+		"name": "all-ports", "ruleType": "NetworkRule", "destinationAddresses": []any{"*"}, "destinationPorts": []any{"1-65535"}}),
+		"rule all-ports allows any destination on any port"},
+	{"firewall-no-catch-all", "ports-0-65535", "dev", firewallRule("firewall-network-rules", map[string]any{
+		"name": "all-ports-0", "ruleType": "NetworkRule", "destinationAddresses": []any{"*"}, "destinationPorts": []any{"0-65535"}}),
+		"rule all-ports-0 allows any destination on any port"},
+	{"firewall-no-catch-all", "application-any-fqdn", "dev", firewallRule("firewall-application-rules", map[string]any{
+		"name": "any-site", "ruleType": "ApplicationRule", "targetFqdns": []any{"*"}, "sourceAddresses": []any{"10.1.0.0/22"},
+		"protocols": []any{map[string]any{"port": 443, "protocolType": "Https"}}}),
+		"rule any-site allows any destination on any port"},
+
+	// subnets-have-nsgs
+	{"subnets-have-nsgs", "subnet-without-nsg", "dev", func(t *testing.T, res *mocktest.Result) {
 		delete(subnetOf(named(t, res, azuretype.VNet, hubVNet), "snet-jumpbox"), "networkSecurityGroup")
 	}, "subnet snet-jumpbox has no NSG"},
-	{"public-ips-only-firewall-bastion", "dev", func(t *testing.T, res *mocktest.Result) {
+
+	// public-ips-only-firewall-bastion
+	{"public-ips-only-firewall-bastion", "stray-public-ip", "dev", func(t *testing.T, res *mocktest.Result) {
 		res.Resources = append(res.Resources, &mocktest.Registered{Type: azuretype.PublicIP, Custom: true, URN: "urn:pulumi:dev::hubspoke::azure-native:network:PublicIPAddress::vm-pip",
 			Inputs: resource.PropertyMap{}, State: resource.NewPropertyMapFromMap(map[string]any{"name": "pip-of-a-vm"})})
-	}, "a public IP of neither the firewall nor Bastion"},
-	{"logs-reach-workspace", "dev", func(t *testing.T, res *mocktest.Result) {
-		cluster := res.First(azuretype.ManagedCluster)
-		drop(res, func(r *mocktest.Registered) bool {
-			return r.Type == azuretype.DiagnosticSetting && slices.Contains(r.PropertyDependencies["resourceUri"], cluster.URN)
-		})
+	}, "urn:pulumi:dev::hubspoke::azure-native:network:PublicIPAddress::vm-pip: a public IP of neither the firewall nor Bastion"},
+	{"public-ips-only-firewall-bastion", "nic-public-ip", "dev", func(t *testing.T, res *mocktest.Result) {
+		mocktest.At(res.First(azuretype.NIC).State, "ipConfigurations", 0).ObjectValue()["publicIPAddress"] = resource.NewPropertyValue(map[string]any{
+			"id": "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-hubspoke-dev-hub/providers/Microsoft.Network/publicIPAddresses/pip-jumpbox"})
+	}, "urn:pulumi:dev::hubspoke::hubspoke:hub:Access$azure-native:network:NetworkInterface::hub-jumpbox-nic: the NIC has a public IP"},
+
+	// logs-reach-workspace
+	{"logs-reach-workspace", "firewall-no-diagnostics", "dev", func(t *testing.T, res *mocktest.Result) {
+		drop(res, func(r *mocktest.Registered) bool { return r.Name == "firewall-diagnostics" })
+	}, "the firewall sends no structured logs to the workspace"},
+	{"logs-reach-workspace", "firewall-not-dedicated", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(byName(t, res, "firewall-diagnostics"), "AzureDiagnostics", "logAnalyticsDestinationType")
+	}, "the firewall sends no structured logs to the workspace"},
+	{"logs-reach-workspace", "cluster-no-diagnostics", "dev", func(t *testing.T, res *mocktest.Result) {
+		drop(res, func(r *mocktest.Registered) bool { return r.Name == "cluster-diagnostics" })
 	}, "the cluster sends no audit and guard logs to the workspace"},
+	{"logs-reach-workspace", "cluster-no-audit", "dev", func(t *testing.T, res *mocktest.Result) {
+		withoutItem(byName(t, res, "cluster-diagnostics"), "logs", "category", "kube-audit-admin")
+	}, "the cluster sends no audit and guard logs to the workspace"},
+	{"logs-reach-workspace", "cluster-no-guard", "dev", func(t *testing.T, res *mocktest.Result) {
+		withoutItem(byName(t, res, "cluster-diagnostics"), "logs", "category", "guard")
+	}, "the cluster sends no audit and guard logs to the workspace"},
+	{"logs-reach-workspace", "nsg-no-diagnostics", "dev", func(t *testing.T, res *mocktest.Result) {
+		drop(res, func(r *mocktest.Registered) bool { return r.Name == "spoke-aks-nsg-diagnostics" })
+	}, "urn:pulumi:dev::hubspoke::hubspoke:spoke:Spoke$azure-native:network:NetworkSecurityGroup::spoke-aks-nsg: the NSG sends no logs to the workspace"},
+	{"logs-reach-workspace", "nsg-logs-elsewhere", "dev", func(t *testing.T, res *mocktest.Result) {
+		byName(t, res, "spoke-aks-nsg-diagnostics").PropertyDependencies["workspaceId"] = nil
+	}, "urn:pulumi:dev::hubspoke::hubspoke:spoke:Spoke$azure-native:network:NetworkSecurityGroup::spoke-aks-nsg: the NSG sends no logs to the workspace"},
 }
 
-func brokenTwinNames() []string {
+// brokenTwinPolicies are the policies the twins break, each once.
+func brokenTwinPolicies() []string {
 	var names []string
 	for _, b := range brokenTwins {
 		names = append(names, b.policy)
 	}
-	return names
+	return slices.Compact(slices.Sorted(slices.Values(names)))
 }
 
 func TestEachPolicyCatchesItsBrokenTwin(t *testing.T) {
-	byName := map[string]policyx.Policy{}
+	policies := map[string]policyx.Policy{}
 	for _, p := range policy.Policies() {
-		byName[p.Name()] = p
+		policies[p.Name()] = p
 	}
+	seen := map[string]bool{}
 	for _, b := range brokenTwins {
-		t.Run(b.policy, func(t *testing.T) {
-			p, ok := byName[b.policy]
+		name := b.policy + "/" + b.branch
+		require.False(t, seen[name], "two twins are named %s", name)
+		seen[name] = true
+		t.Run(name, func(t *testing.T) {
+			p, ok := policies[b.policy]
 			require.True(t, ok, "no policy %s", b.policy)
 			res, err := mocktest.Run(t, "dev", mocktest.WithConfig(t, variantEdit(b.variant)))
 			require.NoError(t, err)
@@ -339,13 +742,76 @@ func TestEachPolicyCatchesItsBrokenTwin(t *testing.T) {
 	}
 }
 
-// variantEdit is the config edit of a dev variant.
+// variantEdit is the config edit of a dev variant ("dev" is the dev stack as shipped).
 func variantEdit(name string) func(map[string]any) {
-	switch name {
-	case "dev-privateResolver":
-		return mocktest.DNSMode("privateResolver")
-	case "dev-basic":
-		return mocktest.All(mocktest.Set("firewall", "sku", "Basic"), mocktest.Set("hub", "firewallManagementSubnet", "10.0.0.128/26"))
+	if name == "dev" {
+		return func(map[string]any) {}
 	}
-	return func(map[string]any) {}
+	edit, ok := variantEdits[name]
+	if !ok {
+		panic("no variant " + name)
+	}
+	return edit
+}
+
+// The AKS versions listing of westeurope on the day aksSupport was checked, in the shape of
+// `az aks get-versions -o json` (internal/aksversions/testdata; see its test for provenance).
+const aksListing = "../internal/aksversions/testdata/westeurope.json"
+
+// kubernetes-version-window accepts exactly the minors that listing offers generally available
+// with standard support (KubernetesOfficial, not preview), for a cluster and for an agent pool:
+// a table that admits an LTS-only or preview minor, or drops a supported one, fails here.
+func TestKubernetesVersionWindowAgreesWithTheAKSListing(t *testing.T) {
+	data, err := os.ReadFile(aksListing)
+	require.NoError(t, err)
+	var listing struct {
+		Values []struct {
+			Version       string         `json:"version"`
+			IsPreview     bool           `json:"isPreview"`
+			PatchVersions map[string]any `json:"patchVersions"`
+			Capabilities  struct {
+				SupportPlan []string `json:"supportPlan"`
+			} `json:"capabilities"`
+		} `json:"values"`
+	}
+	require.NoError(t, json.Unmarshal(data, &listing))
+	standard := map[string]bool{} // minor: offered GA with standard support
+	var versions []string         // every minor and patch the listing names
+	for _, v := range listing.Values {
+		standard[v.Version] = !v.IsPreview && slices.Contains(v.Capabilities.SupportPlan, "KubernetesOfficial")
+		versions = append(versions, v.Version)
+		for patch := range v.PatchVersions {
+			versions = append(versions, patch)
+		}
+	}
+	// The listing's own verdicts, as the AKS release calendar gave them that day.
+	require.Equal(t, map[string]bool{"1.33": false, "1.34": true, "1.35": true, "1.36": true, "1.37": false}, standard,
+		"the listing changed: refresh aksSupport and this expectation together")
+	// Minors the listing does not name are refused too.
+	for minor := 20; minor <= 45; minor++ {
+		versions = append(versions, fmt.Sprintf("1.%d", minor))
+	}
+	var window policyx.Policy
+	for _, p := range policy.Policies() {
+		if p.Name() == "kubernetes-version-window" {
+			window = p
+		}
+	}
+	require.NotNil(t, window)
+	for _, version := range versions {
+		parts := strings.Split(version, ".")
+		accepted := standard[parts[0]+"."+parts[1]]
+		cluster := &mocktest.Registered{Type: azuretype.ManagedCluster, Custom: true, URN: "urn:pulumi:dev::hubspoke::azure-native:containerservice/v20241001:ManagedCluster::cluster",
+			Inputs: resource.NewPropertyMapFromMap(map[string]any{"kubernetesVersion": version})}
+		pool := &mocktest.Registered{Type: azuretype.AgentPool, Custom: true, URN: "urn:pulumi:dev::hubspoke::azure-native:containerservice/v20241001:AgentPool::user",
+			Inputs: resource.NewPropertyMapFromMap(map[string]any{"orchestratorVersion": version})}
+		for _, r := range []*mocktest.Registered{cluster, pool} {
+			violations := check(t, window, &mocktest.Result{Resources: []*mocktest.Registered{r}})
+			if accepted {
+				assert.Empty(t, violations, "%s %s is GA with standard support", r.Type, version)
+			} else {
+				assert.NotEmpty(t, violations, "%s %s is not GA with standard support", r.Type, version)
+			}
+		}
+	}
 }

@@ -201,10 +201,13 @@ func systemPool(r resource) (v []string) {
 	return v
 }
 
-// aksSupport lists the Kubernetes minors AKS supports with standard support, with the end of that
-// support, from the AKS release calendar (learn.microsoft.com/azure/aks/supported-kubernetes-versions).
-// Checked on aksSupportChecked: refresh it when AKS releases or retires a minor.
-var aksSupport = map[string]string{"1.34": "2026-11-30", "1.35": "2027-03-31", "1.36": "2027-06-30", "1.37": "2027-10-31"}
+// aksSupport lists the Kubernetes minors AKS offers generally available with standard support
+// (supportPlan KubernetesOfficial, not isPreview), with the end of that support, from the AKS
+// release calendar (learn.microsoft.com/azure/aks/supported-kubernetes-versions) and
+// az aks get-versions. Checked on aksSupportChecked, when 1.33 was on Long Term Support only and
+// 1.37 in preview (internal/aksversions/testdata/westeurope.json has that day's listing, and a
+// test holds this table to it): refresh both when AKS releases or retires a minor.
+var aksSupport = map[string]string{"1.34": "2026-11-30", "1.35": "2027-03-31", "1.36": "2027-06-30"}
 
 const aksSupportChecked = "2026-11-26"
 

@@ -1,6 +1,7 @@
 package settings_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -123,6 +124,208 @@ func TestInvalidConfigIsRejectedByKeyBeforeAnyResource(t *testing.T) {
 			[]string{"keyVault.purgeProtection: a production stack (environment prod or protect true) keeps purge protection on"}},
 		{"workload identity with a bad service account", mocktest.Set("keyVault", "workloadIdentity", map[string]any{"namespace": "payments", "serviceAccount": "API_user"}),
 			[]string{`keyVault.workloadIdentity.serviceAccount: "API_user" must be a Kubernetes name`}},
+		// Every rule at its limit: the value just past it is refused by key, value and rule
+		// (TestConfigAtTheLimitsIsAccepted holds the value at the limit).
+		{"environment of nine characters", func(c map[string]any) { c["environment"] = "staging12" },
+			[]string{`environment: "staging12" must be 1-8 lowercase letters or digits, starting with a letter`}},
+		{"location with spaces and capitals", func(c map[string]any) { c["location"] = "West Europe" },
+			[]string{`location: "West Europe" must be an Azure region name such as westeurope`}},
+		{"name prefix of thirteen characters", func(c map[string]any) {
+			c["namePrefix"] = "platformteam1"
+			c["keyVault"] = map[string]any{"enabled": false}
+		},
+			[]string{`namePrefix: "platformteam1" must be 2-12 lowercase letters or digits, starting with a letter`}},
+		{"name prefix of one letter", func(c map[string]any) { c["namePrefix"] = "p" },
+			[]string{`namePrefix: "p" must be 2-12 lowercase letters or digits, starting with a letter`}},
+		{"tag names with characters Azure refuses", func(c map[string]any) {
+			c["tags"] = map[string]any{"a<b": "x", "a>b": "x", "a%b": "x", "a&b": "x", `a\b`: "x", "a?b": "x", "a/b": "x"}
+		}, []string{
+			`tags.a<b: tag name must be 1-512 characters without <>%&\?/`,
+			`tags.a>b: tag name must be 1-512 characters without <>%&\?/`,
+			`tags.a%b: tag name must be 1-512 characters without <>%&\?/`,
+			`tags.a&b: tag name must be 1-512 characters without <>%&\?/`,
+			`tags.a\b: tag name must be 1-512 characters without <>%&\?/`,
+			`tags.a?b: tag name must be 1-512 characters without <>%&\?/`,
+			`tags.a/b: tag name must be 1-512 characters without <>%&\?/`,
+		}},
+		{"empty tag name", func(c map[string]any) { c["tags"] = map[string]any{"": "x"} },
+			[]string{`tags.: tag name must be 1-512 characters without <>%&\?/`}},
+		{"tag name of 513 characters", func(c map[string]any) { c["tags"] = map[string]any{strings.Repeat("k", 513): "x"} },
+			[]string{"tags." + strings.Repeat("k", 513) + `: tag name must be 1-512 characters without <>%&\?/`}},
+		{"tag value of 257 characters", func(c map[string]any) { c["tags"] = map[string]any{"owner": strings.Repeat("v", 257)} },
+			[]string{"tags.owner: tag value is longer than 256 characters"}},
+		{"the stack's own tags and an empty name left to Azure Policy", func(c map[string]any) { c["policyManagedTags"] = []any{"environment", "managedBy", ""} },
+			[]string{`policyManagedTags[0]: "environment" is a tag the stack sets`, `policyManagedTags[1]: "managedBy" is a tag the stack sets`,
+				`policyManagedTags[2]: "" is a tag the stack sets`}},
+		{"log retention one day short", func(c map[string]any) { c["monitoring"] = map[string]any{"retentionDays": 29} },
+			[]string{"monitoring.retentionDays: 29 must be between 30 and 730"}},
+		{"log retention one day long", func(c map[string]any) { c["monitoring"] = map[string]any{"retentionDays": 731} },
+			[]string{"monitoring.retentionDays: 731 must be between 30 and 730"}},
+		{"IPv6 address space", mocktest.Set("hub", "addressSpace", "fd00::/48"),
+			[]string{"hub.addressSpace: fd00::/48 is not an IPv4 range"}},
+		{"subnet larger than its VNet", mocktest.All(mocktest.Set("spoke", "addressSpace", "10.2.0.0/16"), mocktest.Set("spoke", "aksSubnet", "10.2.0.0/15"),
+			mocktest.Set("spoke", "privateEndpointSubnet", "10.2.4.0/27")),
+			[]string{"spoke.aksSubnet: 10.2.0.0/15 is outside spoke.addressSpace 10.2.0.0/16"}},
+		{"VNet ranges Azure refuses: loopback and link-local", mocktest.All(mocktest.Set("hub", "addressSpace", "127.0.0.0/16"), mocktest.Set("spoke", "addressSpace", "169.254.0.0/16")),
+			[]string{"hub.addressSpace: 127.0.0.0/16 overlaps 127.0.0.0/8, which Azure refuses in a virtual network",
+				"spoke.addressSpace: 169.254.0.0/16 overlaps 169.254.0.0/16, which Azure refuses in a virtual network"}},
+		{"VNet ranges Azure refuses: multicast and broadcast", mocktest.All(mocktest.Set("hub", "addressSpace", "224.0.0.0/16"), mocktest.Set("spoke", "addressSpace", "255.255.0.0/16")),
+			[]string{"hub.addressSpace: 224.0.0.0/16 overlaps 224.0.0.0/4, which Azure refuses in a virtual network",
+				"spoke.addressSpace: 255.255.0.0/16 overlaps 255.255.255.255/32, which Azure refuses in a virtual network"}},
+		{"endpoint subnet missing with the registry alone", func(c map[string]any) {
+			delete(c["spoke"].(map[string]any), "privateEndpointSubnet")
+			c["keyVault"] = map[string]any{"enabled": false}
+		}, []string{"spoke.privateEndpointSubnet: required"}},
+		{"endpoint subnet missing with the vault alone", func(c map[string]any) {
+			delete(c["spoke"].(map[string]any), "privateEndpointSubnet")
+			c["registry"] = map[string]any{"enabled": false}
+		}, []string{"spoke.privateEndpointSubnet: required"}},
+		{"Basic firewall management subnet smaller than /26", mocktest.All(mocktest.Set("firewall", "sku", "Basic"), mocktest.Set("hub", "firewallManagementSubnet", "10.0.0.128/27")),
+			[]string{"hub.firewallManagementSubnet: 10.0.0.128/27 is smaller than the /26 Azure requires"}},
+		{"Bastion subnet smaller than /26", mocktest.Set("hub", "bastionSubnet", "10.0.0.64/27"),
+			[]string{"hub.bastionSubnet: 10.0.0.64/27 is smaller than the /26 Azure requires"}},
+		{"management subnet without the Basic firewall", mocktest.Set("hub", "firewallManagementSubnet", "10.0.0.128/26"),
+			[]string{"hub.firewallManagementSubnet: is only used by the Basic firewall SKU; remove it for Standard"}},
+		{"Kubernetes major version 2", mocktest.Set("aks", "kubernetesVersion", "2.0"),
+			[]string{`aks.kubernetesVersion: "2.0" must be MAJOR.MINOR or MAJOR.MINOR.PATCH, such as 1.30 or 1.30.6`}},
+		{"Kubernetes version of four numbers", mocktest.Set("aks", "kubernetesVersion", "1.36.1.0"),
+			[]string{`aks.kubernetesVersion: "1.36.1.0" must be MAJOR.MINOR or MAJOR.MINOR.PATCH, such as 1.30 or 1.30.6`}},
+		{"patch pinned under the stable auto-upgrade", mocktest.All(mocktest.Set("aks", "kubernetesVersion", "1.36.1"), mocktest.Set("aks", "upgradeChannel", "stable")),
+			[]string{"aks.kubernetesVersion: 1.36.1 pins a patch, which the stable auto-upgrade channel moves past; give MAJOR.MINOR such as 1.36, or set aks.upgradeChannel to none or node-image"}},
+		{"patch pinned under the rapid auto-upgrade", mocktest.All(mocktest.Set("aks", "kubernetesVersion", "1.36.1"), mocktest.Set("aks", "upgradeChannel", "rapid")),
+			[]string{"aks.kubernetesVersion: 1.36.1 pins a patch, which the rapid auto-upgrade channel moves past; give MAJOR.MINOR such as 1.36, or set aks.upgradeChannel to none or node-image"}},
+		{"system pool of 1001 nodes", mocktest.All(mocktest.Set("aks", "nodeCount", 1001), mocktest.Set("aks", "nodeMaxCount", 1001)),
+			[]string{"aks.nodeCount: 1001 must be between 1 and 1000", "aks.nodeMaxCount: 1001 must be between aks.nodeCount (1001) and 1000"}},
+		{"user pool without a VM size", mocktest.Set("aks", "userPool", map[string]any{"nodeSize": "", "minCount": 1, "maxCount": 3}),
+			[]string{"aks.userPool.nodeSize: required: a VM size such as Standard_D4ds_v5"}},
+		{"user pool minimum below zero", mocktest.Set("aks", "userPool", map[string]any{"nodeSize": "Standard_D4ds_v5", "minCount": -1, "maxCount": 3}),
+			[]string{"aks.userPool: minCount -1 and maxCount 3 must satisfy 0 <= minCount <= maxCount, 1 <= maxCount <= 1000"}},
+		{"user pool of no node at most", mocktest.Set("aks", "userPool", map[string]any{"nodeSize": "Standard_D4ds_v5", "minCount": 0, "maxCount": 0}),
+			[]string{"aks.userPool: minCount 0 and maxCount 0 must satisfy 0 <= minCount <= maxCount, 1 <= maxCount <= 1000"}},
+		{"user pool of 1001 nodes at most", mocktest.Set("aks", "userPool", map[string]any{"nodeSize": "Standard_D4ds_v5", "minCount": 1, "maxCount": 1001}),
+			[]string{"aks.userPool: minCount 1 and maxCount 1001 must satisfy 0 <= minCount <= maxCount, 1 <= maxCount <= 1000"}},
+		{"unknown upgrade channel", mocktest.Set("aks", "upgradeChannel", "weekly"),
+			[]string{`aks.upgradeChannel: "weekly" is not one of none, patch, stable, rapid, node-image`}},
+		{"unknown node OS upgrade channel", mocktest.Set("aks", "nodeOSUpgradeChannel", "Weekly"),
+			[]string{`aks.nodeOSUpgradeChannel: "Weekly" is not one of None, Unmanaged, NodeImage, SecurityPatch`}},
+		{"system pool without a VM size", mocktest.Set("aks", "nodeSize", ""),
+			[]string{"aks.nodeSize: required: a VM size such as Standard_D4ds_v5"}},
+		{"system pool of 29 pods per node", mocktest.Set("aks", "maxPods", 29),
+			[]string{"aks.maxPods: 29 must be between 30 (a system node pool must run at least 30 pods per node) and 250"}},
+		{"251 pods per node", mocktest.Set("aks", "maxPods", 251),
+			[]string{"aks.maxPods: 251 must be between 30 (a system node pool must run at least 30 pods per node) and 250"}},
+		{"unknown CNI mode", mocktest.Set("aks", "cni", "kubenet"),
+			[]string{`aks.cni: "kubenet" is not one of overlay, nodeSubnet`}},
+		{"service and pod ranges AKS reserves: 172.31/16 and 192.0.2/24", mocktest.All(mocktest.Set("aks", "serviceCidr", "172.31.0.0/16"),
+			mocktest.Set("aks", "dnsServiceIP", "172.31.0.10"), mocktest.Set("aks", "podCidr", "192.0.2.0/24")),
+			[]string{"aks.serviceCidr: 172.31.0.0/16 overlaps 172.31.0.0/16, which AKS reserves", "aks.podCidr: 192.0.2.0/24 overlaps 192.0.2.0/24, which AKS reserves"}},
+		{"service range larger than /12", mocktest.All(mocktest.Set("aks", "serviceCidr", "100.64.0.0/11"), mocktest.Set("aks", "dnsServiceIP", "100.64.0.10")),
+			[]string{"aks.serviceCidr: 100.64.0.0/11 is larger than the /12 AKS allows"}},
+		{"DNS service IP missing", mocktest.Set("aks", "dnsServiceIP", ""),
+			[]string{"aks.dnsServiceIP: required: an address inside aks.serviceCidr"}},
+		{"DNS service IP at the kubernetes service's address", mocktest.Set("aks", "dnsServiceIP", "172.16.0.1"),
+			[]string{"aks.dnsServiceIP: 172.16.0.1 is the first address of aks.serviceCidr 172.16.0.0/16, which the kubernetes service takes"}},
+		{"node subnet one address short", mocktest.All(mocktest.Set("aks", "nodeMaxCount", 5), mocktest.Set("aks", "userPool", map[string]any{"nodeSize": "Standard_D4ds_v5", "minCount": 1, "maxCount": 5}),
+			mocktest.Set("spoke", "aksSubnet", "10.1.0.0/28")),
+			[]string{"spoke.aksSubnet: 10.1.0.0/28 holds 11 usable addresses, 10 nodes at the pools' maxima (+2 upgrade surge) need 12"}},
+		{"availability zone twice", mocktest.Set("aks", "availabilityZones", []any{"1", "1"}),
+			[]string{`aks.availabilityZones[1]: "1" must be one of "1", "2", "3", each at most once`}},
+		{"unknown firewall availability zone", mocktest.Set("firewall", "availabilityZones", []any{"0"}),
+			[]string{`firewall.availabilityZones[0]: "0" must be one of "1", "2", "3", each at most once`}},
+		{"admin group by name instead of object ID", mocktest.Set("aks", "adminGroupObjectIds", []any{"platform-admins"}),
+			[]string{`aks.adminGroupObjectIds[0]: "platform-admins" is not an Entra ID object ID (a GUID)`}},
+		{"kubectl two minors ahead of the cluster", mocktest.Set("jumpBox", "kubectlVersion", "1.38.0"),
+			[]string{"jumpBox.kubectlVersion: 1.38.0 is more than one minor version from aks.kubernetesVersion 1.36 (Kubernetes version skew policy)"}},
+		{"kubectl version without its patch", mocktest.Set("jumpBox", "kubectlVersion", "1.36"),
+			[]string{`jumpBox.kubectlVersion: "1.36" must be a kubectl release MAJOR.MINOR.PATCH such as 1.36.1`}},
+		{"kubelogin version without its patch", mocktest.Set("jumpBox", "kubeloginVersion", "0.2"),
+			[]string{`jumpBox.kubeloginVersion: "0.2" must be a kubelogin release MAJOR.MINOR.PATCH such as 0.2.19`}},
+		{"kubelogin version with a letter", mocktest.Set("jumpBox", "kubeloginVersion", "0.2.x"),
+			[]string{`jumpBox.kubeloginVersion: "0.2.x" must be a kubelogin release MAJOR.MINOR.PATCH such as 0.2.19`}},
+		{"Basic firewall denying on threat intelligence", mocktest.All(mocktest.Set("firewall", "sku", "Basic"), mocktest.Set("hub", "firewallManagementSubnet", "10.0.0.128/26"),
+			mocktest.Set("firewall", "threatIntelMode", "Deny")),
+			[]string{"firewall.threatIntelMode: the Basic SKU supports Alert only"}},
+		{"extra rule name of 81 characters", mocktest.Set("firewall", "extraNetworkRules", []any{map[string]any{
+			"name": strings.Repeat("r", 81), "protocols": []any{"UDP"}, "destinationAddresses": []any{"10.50.0.4"}, "destinationPorts": []any{"123"}}}),
+			[]string{`firewall.extraNetworkRules[0].name: "` + strings.Repeat("r", 81) + `" must be 1-80 letters, digits, '_', '.' or '-'`}},
+		{"two extra rules of one name", mocktest.Set("firewall", "extraNetworkRules", []any{
+			map[string]any{"name": "ntp", "protocols": []any{"UDP"}, "destinationAddresses": []any{"10.50.0.4"}, "destinationPorts": []any{"123"}},
+			map[string]any{"name": "ntp", "protocols": []any{"UDP"}, "destinationAddresses": []any{"10.50.0.5"}, "destinationPorts": []any{"123"}}}),
+			[]string{`firewall.extraNetworkRules[1].name: "ntp" is used by another extra rule`}},
+		{"extra rule sources that are not addresses", mocktest.All(
+			mocktest.Set("firewall", "extraNetworkRules", []any{map[string]any{
+				"name": "ntp", "protocols": []any{"UDP"}, "sourceAddresses": []any{"aks-subnet"}, "destinationAddresses": []any{"10.50.0.4"}, "destinationPorts": []any{"123"}}}),
+			mocktest.Set("firewall", "extraApplicationRules", []any{map[string]any{
+				"name": "web", "sourceAddresses": []any{"nodes"}, "targetFqdns": []any{"example.com"}, "protocols": []any{"Https:443"}}})),
+			[]string{`firewall.extraNetworkRules[0].sourceAddresses: "aks-subnet" is not an IPv4 address or range`,
+				`firewall.extraApplicationRules[0].sourceAddresses: "nodes" is not an IPv4 address or range`}},
+		{"extra network rule protocol unknown", mocktest.Set("firewall", "extraNetworkRules", []any{map[string]any{
+			"name": "web", "protocols": []any{"HTTP"}, "destinationAddresses": []any{"10.50.0.4"}, "destinationPorts": []any{"80"}}}),
+			[]string{`firewall.extraNetworkRules[0].protocols: "HTTP" is not one of TCP, UDP, ICMP, Any`}},
+		{"extra network rule without protocols or destination", mocktest.Set("firewall", "extraNetworkRules", []any{map[string]any{
+			"name": "web", "destinationPorts": []any{"80"}}}),
+			[]string{"firewall.extraNetworkRules[0].protocols: required: at least one of TCP, UDP, ICMP, Any",
+				"firewall.extraNetworkRules[0]: needs destinationAddresses or destinationFqdns"}},
+		{"FQDN network rule on the Basic firewall", mocktest.All(mocktest.Set("firewall", "sku", "Basic"), mocktest.Set("hub", "firewallManagementSubnet", "10.0.0.128/26"),
+			mocktest.Set("firewall", "extraNetworkRules", []any{map[string]any{
+				"name": "ntp", "protocols": []any{"UDP"}, "destinationFqdns": []any{"ntp.example.com"}, "destinationPorts": []any{"123"}}})),
+			[]string{"firewall.extraNetworkRules[0].destinationFqdns: FQDNs in network rules need the DNS proxy, which the Basic SKU lacks"}},
+		{"extra network rule ports that are not ports", mocktest.Set("firewall", "extraNetworkRules", []any{map[string]any{
+			"name": "web", "protocols": []any{"TCP"}, "destinationAddresses": []any{"10.50.0.4"}, "destinationPorts": []any{"0", "8080-8000", "65536", "https"}}}),
+			[]string{`firewall.extraNetworkRules[0].destinationPorts: "0" is not a port, a range such as 8000-8080, or *`,
+				`firewall.extraNetworkRules[0].destinationPorts: "8080-8000" is not a port, a range such as 8000-8080, or *`,
+				`firewall.extraNetworkRules[0].destinationPorts: "65536" is not a port, a range such as 8000-8080, or *`,
+				`firewall.extraNetworkRules[0].destinationPorts: "https" is not a port, a range such as 8000-8080, or *`}},
+		{"catch-all extra network rules in other spellings", mocktest.Set("firewall", "extraNetworkRules", []any{
+			map[string]any{"name": "no-ports", "protocols": []any{"TCP"}, "destinationAddresses": []any{"*"}},
+			map[string]any{"name": "every-site", "protocols": []any{"TCP"}, "destinationFqdns": []any{"*"}, "destinationPorts": []any{"1-65535"}},
+			map[string]any{"name": "from-zero", "protocols": []any{"Any"}, "destinationAddresses": []any{"*"}, "destinationPorts": []any{"0-65535"}}}),
+			[]string{"firewall.extraNetworkRules[0]: allows any destination on any port: a catch-all rule defeats the firewall",
+				"firewall.extraNetworkRules[1]: allows any destination on any port: a catch-all rule defeats the firewall",
+				"firewall.extraNetworkRules[2]: allows any destination on any port: a catch-all rule defeats the firewall"}},
+		{"extra application rule without targets or protocols", mocktest.Set("firewall", "extraApplicationRules", []any{map[string]any{"name": "web"}}),
+			[]string{"firewall.extraApplicationRules[0].targetFqdns: required: at least one FQDN (or an FQDN tag in fqdnTags)",
+				"firewall.extraApplicationRules[0].protocols: required: at least one such as Https:443"}},
+		{"extra application rule protocol without a port", mocktest.Set("firewall", "extraApplicationRules", []any{map[string]any{
+			"name": "web", "targetFqdns": []any{"example.com"}, "protocols": []any{"Https:", "Ftp:21"}}}),
+			[]string{`firewall.extraApplicationRules[0].protocols: "Https:" must be Http:<port>, Https:<port> or Mssql:<port>`,
+				`firewall.extraApplicationRules[0].protocols: "Ftp:21" must be Http:<port>, Https:<port> or Mssql:<port>`}},
+		{"registry name of 51 characters", func(c map[string]any) { c["namePrefix"] = strings.Repeat("p", 40) },
+			[]string{"namePrefix: the registry name cr" + strings.Repeat("p", 40) + "devxxxxxx would be 51 characters, more than the 50 Azure allows"}},
+		{"vault name of 25 characters", func(c map[string]any) { c["namePrefix"] = "platformte"; c["environment"] = "test" },
+			[]string{"namePrefix: the Key Vault name kv-platformte-test-xxxxxx would be 25 characters, more than the 24 Azure allows: shorten namePrefix or environment"}},
+		{"vault generation below zero", mocktest.Set("keyVault", "generation", -1),
+			[]string{"keyVault.generation: -1 must be 0 or more"}},
+		{"vault retention one day short", mocktest.Set("keyVault", "retentionDays", 6),
+			[]string{"keyVault.retentionDays: 6 must be between 7 and 90"}},
+		{"vault retention one day long", mocktest.Set("keyVault", "retentionDays", 91),
+			[]string{"keyVault.retentionDays: 91 must be between 7 and 90"}},
+		{"workload identity with a bad namespace", mocktest.Set("keyVault", "workloadIdentity", map[string]any{"namespace": "Payments", "serviceAccount": "api"}),
+			[]string{`keyVault.workloadIdentity.namespace: "Payments" must be a Kubernetes name (lowercase letters, digits, '-', at most 63)`}},
+		{"workload identity service account of 64 characters", mocktest.Set("keyVault", "workloadIdentity", map[string]any{"namespace": "payments", "serviceAccount": strings.Repeat("a", 64)}),
+			[]string{`keyVault.workloadIdentity.serviceAccount: "` + strings.Repeat("a", 64) + `" must be a Kubernetes name (lowercase letters, digits, '-', at most 63)`}},
+		{"jump box without a VM size", mocktest.Set("jumpBox", "size", ""),
+			[]string{"jumpBox.size: required: a VM size such as Standard_B2s"}},
+		{"admin user name of 33 characters", mocktest.Set("jumpBox", "adminUsername", strings.Repeat("u", 33)),
+			[]string{`jumpBox.adminUsername: "` + strings.Repeat("u", 33) + `" must be a lowercase Linux user name that Azure does not reserve (not root, admin, ...)`}},
+		{"SSH key missing", mocktest.Set("jumpBox", "sshPublicKey", ""),
+			[]string{"jumpBox.sshPublicKey: required: an OpenSSH public key (ssh-ed25519 or ssh-rsa of 2048 bits or more)"}},
+		{"two SSH keys", mocktest.Set("jumpBox", "sshPublicKey", ed25519Key+"\n"+otherEd25519Key),
+			[]string{"jumpBox.sshPublicKey: holds more than one key; give exactly one"}},
+		{"ECDSA SSH key", mocktest.Set("jumpBox", "sshPublicKey", ecdsaKey),
+			[]string{"jumpBox.sshPublicKey: ecdsa-sha2-nistp256 keys are not accepted by Azure; use ssh-ed25519 or ssh-rsa"}},
+		{"RSA SSH key of 2047 bits", mocktest.Set("jumpBox", "sshPublicKey", rsa2047Key),
+			[]string{"jumpBox.sshPublicKey: RSA key of 2047 bits is shorter than the 2048 Azure requires"}},
+		{"missing environment", func(c map[string]any) { delete(c, "environment") },
+			[]string{"environment: required key is missing (pulumi config set environment ...)"}},
+		{"missing location", func(c map[string]any) { delete(c, "location") },
+			[]string{"location: required key is missing (pulumi config set location ...)"}},
+		{"missing hub", func(c map[string]any) { delete(c, "hub") },
+			[]string{"hub: required key is missing (pulumi config set hub ...)"}},
+		{"missing spoke", func(c map[string]any) { delete(c, "spoke") },
+			[]string{"spoke: required key is missing (pulumi config set spoke ...)"}},
+		{"missing aks", func(c map[string]any) { delete(c, "aks") },
+			[]string{"aks: required key is missing (pulumi config set aks ...)"}},
 		{"every mistake at once", mocktest.All(mocktest.Set("spoke", "addressSpace", "10.0.0.0/16"), mocktest.Set("firewall", "sku", "Ultra"), mocktest.Set("aks", "nodeCount", 0)),
 			[]string{"spoke.addressSpace: 10.0.0.0/16 overlaps hub.addressSpace", `firewall.sku: "Ultra"`, "aks.nodeCount: 0 must be between 1 and 1000"}},
 	}
@@ -161,6 +364,37 @@ func TestDNSModeRulesAreEnforced(t *testing.T) {
 		{"resolver subnet smaller than /28", mocktest.All(mocktest.DNSMode("privateResolver"),
 			func(c map[string]any) { c["dns"].(map[string]any)["resolverOutboundSubnet"] = "10.0.32.16/29" }),
 			"dns.resolverOutboundSubnet: 10.0.32.16/29 is smaller than the /28 Azure requires"},
+		{"private resolver needs a custom zone", mocktest.All(mocktest.DNSMode("privateResolver"), func(c map[string]any) { c["dns"].(map[string]any)["zoneMode"] = "system" }),
+			"dns.zoneMode: system cannot be used with dns.resolver privateResolver"},
+		{"forwarder subnet missing", mocktest.All(mocktest.DNSMode("forwarder"), func(c map[string]any) { delete(c["dns"].(map[string]any), "forwarderSubnet") }),
+			"dns.forwarderSubnet: required: an IPv4 range in CIDR notation such as 10.0.0.0/16"},
+		{"forwarder without a VM size", mocktest.All(mocktest.DNSMode("forwarder"), func(c map[string]any) { c["dns"].(map[string]any)["forwarderSize"] = "" }),
+			"dns.forwarderSize: required: a VM size such as Standard_B2s"},
+		{"resolver inbound subnet missing", mocktest.All(mocktest.DNSMode("privateResolver"), func(c map[string]any) { delete(c["dns"].(map[string]any), "resolverInboundSubnet") }),
+			"dns.resolverInboundSubnet: required: an IPv4 range in CIDR notation such as 10.0.0.0/16"},
+		{"resolver outbound subnet outside the hub", mocktest.All(mocktest.DNSMode("privateResolver"),
+			func(c map[string]any) { c["dns"].(map[string]any)["resolverOutboundSubnet"] = "10.5.0.0/28" }),
+			"dns.resolverOutboundSubnet: 10.5.0.0/28 is outside hub.addressSpace 10.0.0.0/16"},
+		{"resolver subnet at the start of the reserved range", mocktest.All(mocktest.DNSMode("privateResolver"),
+			func(c map[string]any) {
+				c["dns"].(map[string]any)["resolverInboundSubnet"] = "10.0.1.0/28"
+				c["hub"].(map[string]any)["jumpBoxSubnet"] = "10.0.2.0/28"
+			}),
+			"dns.resolverInboundSubnet: 10.0.1.0/28 lies in 10.0.1.0-10.0.16.255, which the DNS Private Resolver reserves"},
+		{"resolver subnet at the end of the reserved range", mocktest.All(mocktest.DNSMode("privateResolver"),
+			func(c map[string]any) { c["dns"].(map[string]any)["resolverInboundSubnet"] = "10.0.16.240/28" }),
+			"dns.resolverInboundSubnet: 10.0.16.240/28 lies in 10.0.1.0-10.0.16.255, which the DNS Private Resolver reserves"},
+		{"on-prem range with host bits", mocktest.All(mocktest.DNSMode("forwarder"), func(c map[string]any) { c["dns"].(map[string]any)["onPremRanges"] = []any{"172.30.0.1/16"} }),
+			"dns.onPremRanges[0]: 172.30.0.1/16 has host bits set; did you mean 172.30.0.0/16?"},
+		{"on-prem domain label with an underscore", mocktest.All(mocktest.DNSMode("forwarder"), func(c map[string]any) {
+			c["dns"].(map[string]any)["onPremDomains"] = []any{map[string]any{"domain": "corp_net.contoso.com", "servers": []any{"172.30.0.10"}}}
+		}), `dns.onPremDomains[0].domain: "corp_net.contoso.com" is not a DNS domain such as corp.contoso.com`},
+		{"on-prem domain without servers", mocktest.All(mocktest.DNSMode("forwarder"), func(c map[string]any) {
+			c["dns"].(map[string]any)["onPremDomains"] = []any{map[string]any{"domain": "corp.contoso.com", "servers": []any{}}}
+		}), "dns.onPremDomains[0].servers: required: at least one on-premises DNS server IP"},
+		{"on-prem DNS server over IPv6", mocktest.All(mocktest.DNSMode("privateResolver"), func(c map[string]any) {
+			c["dns"].(map[string]any)["onPremDomains"] = []any{map[string]any{"domain": "corp.contoso.com", "servers": []any{"fd00::53"}}}
+		}), "dns.onPremDomains[0].servers[0]: required: an IPv4 address"},
 		{"unknown resolver", func(c map[string]any) { c["dns"] = map[string]any{"resolver": "bind"} },
 			`dns.resolver: "bind" is not one of azure, forwarder, privateResolver`},
 		{"on-prem domains without a resolver", func(c map[string]any) { c["dns"] = map[string]any{"onPremDomains": mocktest.OnPrem["onPremDomains"]} },
@@ -190,5 +424,121 @@ func TestPulumiYAMLDefaultsMatchTheProgram(t *testing.T) {
 	for _, key := range []string{"environment", "location", "hub", "spoke", "aks", "jumpBox"} {
 		assert.Nil(t, declared[mocktest.Project+":"+key].Default, "required key %s has no default", key)
 		assert.Contains(t, cfg, mocktest.Project+":"+key, "the dev stack sets required key %s", key)
+	}
+}
+
+// Public keys for the jump box rows (no private key is kept).
+const (
+	ed25519Key      = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKgjz0jwcz5Y7Tnee+4GCYEyqEKOlIDjdmLz95MMTKBu platform-team@example.com"
+	otherEd25519Key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDQNo426VOvcYIlgZSARryACvDok1aXtxlLqkDz0DlmN"
+	ecdsaKey        = "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBCBqrUhfVBEImExqTWaikYFuKZLNppHNG4L35XhmPKXol2VoLSBHuUfHJHtORj+qatX98oL9obMCTw/ZXWwSSUc="
+	rsa2047Key      = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAF3iWILxkLaCExh96USZqc9QviJz/u6UWD4wDrjtI69h1hxeiQ5mDNwCUgdsSdcGlfFIpeu4J+kGDpOP5RWhaKWD/pXmrHZd9ReYxT4jRsDGENuGJ8qUEijKz+Nh1BwwlbtrEKDpfvMI5khXldvPaeV72ayt2rbF7tJMu7ianLtU2e32kjuz9h0oJGOMnVlZFIecwvWD3E9aFBMZCLbKUNrP6NTcbwBG2VQT6tfBD0+shnbrnpNh4CwqcY+1x+zWkxsodf4q2ELzxIi7W8lejbaLB4/DLccYn/Srk3Z4bGxCH8FWxw8rNN/DZEJnXps6BnmB9kmICMKiPTY03niz6O8="
+	rsa2048Key      = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQD2gqqJ2ApevruW+rj1X0DWbN/3h2GsPrJtUUqR5UDacjJgiH8IFSEHfEy7ASnua70DPY/nyw76LqgaMUDedoVrBPhvsLFK7TEQI2SZVCpwXRrNpb/T0EuKLeJiEVQPvVpJpN6cHNq4DGyARim4Gvdf11v3Fgn8M38oo0CxR2skaRBAlUi6VdYoD0lwHlDOGH2ExJYgQmXFz+saxnvnUA54xjAKqt81EHD9Ly5Y4VN1UuwC2Ijslu6CXG9xYtgMUI89unpGsaL2Q15SQjuyZSxeSoVc2mxyriA0/qNmWNAOyL03d9ZDv/7sVoJ6WaCzVRpAqnOsSuGVsHl05hWNpIZH"
+)
+
+// Every user name Azure refuses for a Linux VM administrator (Azure's reserved-name list).
+func TestEveryUserNameAzureReservesIsRefused(t *testing.T) {
+	for _, name := range []string{
+		"administrator", "admin", "user", "user1", "test", "user2", "test1", "user3", "admin1", "1",
+		"123", "a", "actuser", "adm", "admin2", "aspnet", "backup", "console", "david", "guest", "john",
+		"owner", "root", "server", "sql", "support", "support_388945a0", "sys", "test2", "test3", "user4", "user5",
+	} {
+		t.Run(name, func(t *testing.T) {
+			res, err := mocktest.Run(t, "dev", mocktest.WithConfig(t, mocktest.Set("jumpBox", "adminUsername", name)))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), `jumpBox.adminUsername: "`+name+`" must be a lowercase Linux user name that Azure does not reserve (not root, admin, ...)`)
+			assert.Empty(t, res.Resources)
+		})
+	}
+}
+
+// The other side of every limit: the value at the limit, and every value an allowed-values rule
+// lists, deploys. A rule made stricter than Azure fails here.
+func TestConfigAtTheLimitsIsAccepted(t *testing.T) {
+	basic := mocktest.All(mocktest.Set("firewall", "sku", "Basic"), mocktest.Set("hub", "firewallManagementSubnet", "10.0.0.128/26"))
+	tests := []struct {
+		name string
+		edit func(map[string]any)
+	}{
+		{"the dev stack as shipped", func(map[string]any) {}},
+		{"environment of 8 characters, name prefix of 2", func(c map[string]any) { c["environment"] = "staging1"; c["namePrefix"] = "ab" }},
+		{"name prefix of 12 characters without a vault", func(c map[string]any) {
+			c["namePrefix"] = "platformteam"
+			c["keyVault"] = map[string]any{"enabled": false}
+		}},
+		{"vault name of exactly 24 characters", func(c map[string]any) { c["namePrefix"] = "platformte" }},
+		{"tag name of 512 characters, value of 256", func(c map[string]any) {
+			c["tags"] = map[string]any{strings.Repeat("k", 512): strings.Repeat("v", 256), "cost-center_1.a": "x"}
+		}},
+		{"tags left to Azure Policy", func(c map[string]any) { c["policyManagedTags"] = []any{"costCenterPolicy", "createdOn"} }},
+		{"log retention of 730 days", func(c map[string]any) { c["monitoring"] = map[string]any{"retentionDays": 730} }},
+		{"smallest subnets: /26 firewall and Bastion, /27 gateway, /29 jump box", mocktest.All(mocktest.Set("hub", "gatewaySubnet", "10.0.0.224/27"),
+			mocktest.Set("hub", "jumpBoxSubnet", "10.0.1.0/29"))},
+		{"gateway in use", mocktest.All(mocktest.Set("hub", "gatewaySubnet", "10.0.0.224/27"), mocktest.Set("hub", "hasGateway", true))},
+		{"no Bastion and no Bastion subnet", func(c map[string]any) {
+			h := c["hub"].(map[string]any)
+			h["bastion"] = false
+			delete(h, "bastionSubnet")
+		}},
+		{"Basic firewall with its /26 management subnet", basic},
+		{"Premium firewall, threat intelligence Deny", mocktest.All(mocktest.Set("firewall", "sku", "Premium"), mocktest.Set("firewall", "threatIntelMode", "Deny"))},
+		{"threat intelligence Off", mocktest.Set("firewall", "threatIntelMode", "Off")},
+		{"no private endpoint subnet without registry and vault", func(c map[string]any) {
+			delete(c["spoke"].(map[string]any), "privateEndpointSubnet")
+			c["registry"] = map[string]any{"enabled": false}
+			c["keyVault"] = map[string]any{"enabled": false}
+		}},
+		{"system pool autoscaler maximum equal to its minimum", mocktest.Set("aks", "nodeMaxCount", 2)},
+		{"pools of 1000 nodes at most", mocktest.All(mocktest.Set("aks", "nodeCount", 1000), mocktest.Set("aks", "nodeMaxCount", 1000),
+			mocktest.Set("aks", "userPool", map[string]any{"nodeSize": "Standard_D4ds_v5", "minCount": 0, "maxCount": 1}))},
+		{"user pool of 0 to 1000 nodes", mocktest.Set("aks", "userPool", map[string]any{"nodeSize": "Standard_D4ds_v5", "minCount": 0, "maxCount": 1000})},
+		{"user pool of one node at most", mocktest.Set("aks", "userPool", map[string]any{"nodeSize": "Standard_D4ds_v5", "minCount": 1, "maxCount": 1})},
+		{"upgrade channel none with a pinned patch", mocktest.All(mocktest.Set("aks", "upgradeChannel", "none"), mocktest.Set("aks", "kubernetesVersion", "1.36.1"))},
+		{"upgrade channel node-image with a pinned patch", mocktest.All(mocktest.Set("aks", "upgradeChannel", "node-image"), mocktest.Set("aks", "kubernetesVersion", "1.36.1"))},
+		{"upgrade channel stable, node OS channel None", mocktest.All(mocktest.Set("aks", "upgradeChannel", "stable"), mocktest.Set("aks", "nodeOSUpgradeChannel", "None"))},
+		{"upgrade channel rapid, node OS channel Unmanaged", mocktest.All(mocktest.Set("aks", "upgradeChannel", "rapid"), mocktest.Set("aks", "nodeOSUpgradeChannel", "Unmanaged"))},
+		{"node OS channel SecurityPatch", mocktest.Set("aks", "nodeOSUpgradeChannel", "SecurityPatch")},
+		{"30 pods per node", mocktest.Set("aks", "maxPods", 30)},
+		{"250 pods per node", mocktest.Set("aks", "maxPods", 250)},
+		{"pods in the node subnet", mocktest.Set("aks", "cni", "nodeSubnet")},
+		{"service range of /12, DNS service IP at its second address", mocktest.All(mocktest.Set("aks", "serviceCidr", "100.64.0.0/12"), mocktest.Set("aks", "dnsServiceIP", "100.64.0.2"))},
+		{"node subnet exactly large enough", mocktest.All(mocktest.Set("aks", "nodeMaxCount", 5), mocktest.Set("aks", "userPool", map[string]any{"nodeSize": "Standard_D4ds_v5", "minCount": 1, "maxCount": 4}),
+			mocktest.Set("spoke", "aksSubnet", "10.1.0.0/28"))},
+		{"three zones", mocktest.All(mocktest.Set("aks", "availabilityZones", []any{"1", "2", "3"}), mocktest.Set("firewall", "availabilityZones", []any{"3", "2", "1"}))},
+		{"production stack done right", func(c map[string]any) {
+			c["environment"] = "prod"
+			c["protect"] = true
+			c["aks"].(map[string]any)["adminGroupObjectIds"] = []any{"00000000-0000-0000-0000-000000000001"}
+			c["keyVault"] = map[string]any{"purgeProtection": true}
+		}},
+		{"kubectl one minor behind the cluster", mocktest.Set("jumpBox", "kubectlVersion", "1.35.0")},
+		{"kubectl one minor ahead of the cluster", mocktest.Set("jumpBox", "kubectlVersion", "1.37.0")},
+		{"extra rules at their limits", mocktest.All(
+			mocktest.Set("firewall", "extraNetworkRules", []any{
+				map[string]any{"name": strings.Repeat("r", 80), "protocols": []any{"TCP", "UDP", "ICMP", "Any"}, "sourceAddresses": []any{"10.1.0.0/22", "10.1.0.4"},
+					"destinationAddresses": []any{"10.50.0.0/24"}, "destinationPorts": []any{"1", "65535", "8000-8000", "1-65535"}},
+				map[string]any{"name": "all-ports-one-host", "protocols": []any{"TCP"}, "destinationAddresses": []any{"10.50.0.4"}},
+				map[string]any{"name": "one-port-anywhere", "protocols": []any{"TCP"}, "destinationAddresses": []any{"*"}, "destinationPorts": []any{"443"}},
+				map[string]any{"name": "ntp", "protocols": []any{"UDP"}, "destinationFqdns": []any{"ntp.example.com"}, "destinationPorts": []any{"123"}}}),
+			mocktest.Set("firewall", "extraApplicationRules", []any{
+				map[string]any{"name": "updates", "fqdnTags": []any{"WindowsUpdate"}, "protocols": []any{"Http:80", "Https:443"}},
+				map[string]any{"name": "db", "sourceAddresses": []any{"10.1.0.0/22"}, "targetFqdns": []any{"db.example.com"}, "protocols": []any{"Mssql:1433"}}}))},
+		{"user name of 32 characters", mocktest.Set("jumpBox", "adminUsername", strings.Repeat("u", 32))},
+		{"RSA SSH key of 2048 bits", mocktest.Set("jumpBox", "sshPublicKey", rsa2048Key)},
+		{"vault retention of 7 days", mocktest.Set("keyVault", "retentionDays", 7)},
+		{"vault retention of 90 days, generation 1", mocktest.All(mocktest.Set("keyVault", "retentionDays", 90), mocktest.Set("keyVault", "generation", 1))},
+		{"workload identity names of 63 characters", mocktest.Set("keyVault", "workloadIdentity", map[string]any{"namespace": strings.Repeat("n", 63), "serviceAccount": "a-" + strings.Repeat("b", 61)})},
+		{"DNS forwarders in a /29", mocktest.All(mocktest.DNSMode("forwarder"), func(c map[string]any) { c["dns"].(map[string]any)["forwarderSubnet"] = "10.0.2.0/29" })},
+		{"resolver subnets of /24 and /28 just outside the reserved range", mocktest.All(mocktest.DNSMode("privateResolver"), func(c map[string]any) {
+			c["dns"].(map[string]any)["resolverInboundSubnet"] = "10.0.0.240/28"
+			c["dns"].(map[string]any)["resolverOutboundSubnet"] = "10.0.17.0/24"
+		})},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := mocktest.Run(t, "dev", mocktest.WithConfig(t, tc.edit))
+			require.NoError(t, err)
+			assert.NotEmpty(t, res.Resources)
+		})
 	}
 }

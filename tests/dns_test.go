@@ -12,6 +12,29 @@ import (
 	"github.com/hubspoke/private-aks/internal/mocktest"
 )
 
+// denyAllInbound is the rule that closes every NSG: Azure's default rules allow all traffic from
+// the VNet and the load balancer, and 4096 is the last priority Azure accepts (Microsoft Learn,
+// "Network security groups", security rules).
+var denyAllInbound = map[string]any{
+	"name": "deny-all-inbound", "priority": float64(4096), "direction": "Inbound", "access": "Deny", "protocol": "*",
+	"sourceAddressPrefix": "*", "sourcePortRange": "*", "destinationAddressPrefix": "*", "destinationPortRange": "*",
+}
+
+func TestEveryNSGClosesWithADenyOfAllInbound(t *testing.T) {
+	for name, res := range variants(t) {
+		nsgs := res.OfType(azuretype.NSG)
+		require.NotEmpty(t, nsgs, name)
+		for _, nsg := range nsgs {
+			rules := mocktest.Items(nsg.Inputs, "securityRules")
+			require.NotEmpty(t, rules, "%s: %s", name, nsg.Name)
+			assert.Equal(t, denyAllInbound, rules[len(rules)-1].ObjectValue().Mappable(), "%s: %s closes with the deny", name, nsg.Name)
+			for _, r := range rules[:len(rules)-1] {
+				assert.Less(t, mocktest.At(r.ObjectValue(), "priority").NumberValue(), float64(4096), "%s: %s rule %s comes before the deny", name, nsg.Name, mocktest.Str(r.ObjectValue(), "name"))
+			}
+		}
+	}
+}
+
 func TestVNetsUseTheHubResolversOfEachDNSMode(t *testing.T) {
 	tests := []struct {
 		resolver string
@@ -101,7 +124,7 @@ func TestForwardersHaveStaticIPsNoPublicIPAndGateTheCluster(t *testing.T) {
 		assert.Equal(t, []any{"10.0.0.0/16", "10.1.0.0/16", "172.30.0.0/16"}, rule["sourceAddressPrefixes"])
 	}
 	assert.ElementsMatch(t, []any{"Udp", "Tcp"}, []any{rules[0].ObjectValue()["protocol"].StringValue(), rules[1].ObjectValue()["protocol"].StringValue()})
-	assert.Equal(t, "Deny", rules[2].ObjectValue()["access"].StringValue())
+	assert.Equal(t, denyAllInbound, rules[2].ObjectValue().Mappable(), "the closing deny, whole")
 
 	// The firewall admits only the forwarders' DNS to on-premises, nothing wider.
 	onprem := mocktest.RuleByName(t, res, "forwarders-to-onprem-dns")
@@ -135,9 +158,13 @@ func TestPrivateResolverForwardsOnPremDomainsAndGatesTheCluster(t *testing.T) {
 	assert.Equal(t, "172.30.0.10", mocktest.Str(rule.Inputs, "targetDnsServers", 0, "ipAddress"))
 	links := res.OfType(azuretype.RulesetLink)
 	require.Len(t, links, 2)
+	var targets []string
 	for _, l := range links {
 		assert.True(t, mocktest.DependsOn(cluster, l), "cluster waits for %s", l.Name)
+		assert.Equal(t, mocktest.Str(ruleset.State, "name"), mocktest.Str(l.Inputs, "dnsForwardingRulesetName"))
+		targets = append(targets, mocktest.Str(l.Inputs, "virtualNetwork", "id"))
 	}
+	assert.ElementsMatch(t, []string{hubVNet.ID, res.VNet(t, devSpokeVNet).ID}, targets, "the ruleset serves both VNets")
 	assert.Empty(t, res.OfType(azuretype.VM)[1:], "no forwarder VMs, only the jump box")
 	inboundNSG := res.Named(t, azuretype.NSG, "nsg-hubspoke-dev-dns-inbound")
 	for _, rule := range mocktest.Items(inboundNSG.Inputs, "securityRules")[:2] {

@@ -111,6 +111,7 @@ func TestPipelinesCheckTheKubernetesVersionAndEnforceThePolicyPack(t *testing.T)
 		}
 		require.NotEqual(t, -1, check, "%s runs the version check", wf.file)
 		require.NotEqual(t, -1, pulumi, "%s runs Pulumi", wf.file)
+		require.NotEqual(t, -1, login, "%s logs in to Azure", wf.file)
 		steps := workflowSteps(t, wf.file, wf.job)
 		with, _ := steps[pulumi]["with"].(map[string]any)
 		assert.Equal(t, "bin/policy/hubspoke-policy", with["policyPacks"], "%s enforces the policy pack", wf.file)

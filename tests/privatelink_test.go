@@ -2,6 +2,7 @@ package tests
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -118,11 +119,32 @@ func TestRegistryAndVaultGrantTheIdentitiesAKSUses(t *testing.T) {
 	require.NotNil(t, groupOfficer, "prod's admin group manages the secrets")
 	assert.Equal(t, "Group", mocktest.Str(groupOfficer.Inputs, "principalType"))
 
-	for _, r := range []string{"registry", "vault", "registry-pe", "vault-pe"} {
-		for _, dep := range cluster.Dependencies {
-			assert.NotContains(t, dep, "::"+r, "the cluster does not wait for %s", r)
+	// The registry, the vault and their endpoints run beside the firewall, off the critical path:
+	// only the grants wait for the identities AKS creates.
+	for _, typ := range []string{azuretype.Registry, azuretype.Vault, azuretype.PrivateEndpoint, azuretype.PrivateDNSZoneGroup} {
+		for _, r := range res.OfType(typ) {
+			assert.False(t, dependsOnTransitively(res, r, cluster), "%s waits for the cluster", r.URN)
 		}
 	}
+	assert.True(t, dependsOnTransitively(res, acrPull, cluster), "the AcrPull grant needs the kubelet identity")
+}
+
+// dependsOnTransitively tells whether r waits, directly or through others, for on.
+func dependsOnTransitively(res *mocktest.Result, r, on *mocktest.Registered) bool {
+	seen := map[string]bool{}
+	pending := slices.Clone(r.Dependencies)
+	for len(pending) > 0 {
+		urn := pending[0]
+		pending = pending[1:]
+		if urn == on.URN {
+			return true
+		}
+		if dep := res.ByURN(urn); dep != nil && !seen[urn] {
+			seen[urn] = true
+			pending = append(pending, dep.Dependencies...)
+		}
+	}
+	return false
 }
 
 func TestWorkloadIdentityIsFederatedWithTheClustersIssuer(t *testing.T) {

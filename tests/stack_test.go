@@ -3,6 +3,8 @@ package tests
 import (
 	"encoding/base64"
 	"encoding/json"
+	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 
@@ -62,10 +64,14 @@ func TestDefaultRouteTargetsFirewallPrivateIP(t *testing.T) {
 	fw := res.One(t, azuretype.Firewall)
 	routeTable := res.One(t, azuretype.RouteTable)
 
-	require.Equal(t, azuremock.FirewallPrivateIP, mocktest.Str(fw.State, "ipConfigurations", 0, "privateIPAddress"), "mock fills the firewall's private IP")
-	assert.Equal(t, mocktest.Str(fw.State, "ipConfigurations", 0, "privateIPAddress"), mocktest.Str(route.Inputs, "nextHopIpAddress"))
+	// Azure gives the firewall an address of AzureFirewallSubnet (10.0.0.0/26 in Pulumi.dev.yaml);
+	// the mock never gives the first usable one, 10.0.0.4, which a program could type in.
+	firewallIP := mocktest.Str(fw.State, "ipConfigurations", 0, "privateIPAddress")
+	require.True(t, netip.MustParsePrefix("10.0.0.0/26").Contains(netip.MustParseAddr(firewallIP)), "the mock fills the firewall's private IP: %q", firewallIP)
+	require.NotEqual(t, "10.0.0.4", firewallIP)
+	assert.Equal(t, firewallIP, mocktest.Str(route.Inputs, "nextHopIpAddress"))
 	assert.True(t, mocktest.DependsOn(route, fw), "the next hop comes from the firewall's output")
-	assert.Equal(t, azuremock.FirewallPrivateIP, res.Outputs["firewallPrivateIp"])
+	assert.Equal(t, firewallIP, res.Outputs["firewallPrivateIp"])
 	assert.Equal(t, "0.0.0.0/0", mocktest.Str(route.Inputs, "addressPrefix"))
 	assert.Equal(t, "VirtualAppliance", mocktest.Str(route.Inputs, "nextHopType"))
 	assert.Equal(t, mocktest.Str(routeTable.State, "name"), mocktest.Str(route.Inputs, "routeTableName"))
@@ -74,19 +80,34 @@ func TestDefaultRouteTargetsFirewallPrivateIP(t *testing.T) {
 	assert.True(t, mocktest.At(routeTable.Inputs, "routes").IsNull(), "routes are standalone, never inline")
 }
 
-func TestRouteTableIsOnAksAndJumpBoxSubnetsOnly(t *testing.T) {
-	res := mocktest.RunStack(t, "dev")
-	routeTable := res.One(t, azuretype.RouteTable)
-
-	aks := mocktest.Subnet(t, res.VNet(t, devSpokeVNet), "snet-aks-nodes")
+func TestRouteTableIsOnTheSubnetsThatEgressThroughTheFirewallOnly(t *testing.T) {
+	// The subnets whose traffic must leave through the firewall: the nodes, the jump box and the
+	// DNS forwarders. The firewall's own subnet keeps its internet route; Bastion's refuses a
+	// route table (Azure Bastion configuration settings); the rest have no egress of their own.
+	want := map[string][]string{
+		"dev":                 {"snet-aks-nodes", "snet-jumpbox"},
+		"prod":                {"snet-aks-nodes", "snet-jumpbox"},
+		"dev-forwarder":       {"snet-aks-nodes", "snet-dns-forwarders", "snet-jumpbox"},
+		"dev-privateResolver": {"snet-aks-nodes", "snet-jumpbox"},
+	}
+	for name, res := range variants(t) {
+		routeTable := res.One(t, azuretype.RouteTable)
+		var routed []string
+		declared := 0
+		for _, vnet := range res.OfType(azuretype.VNet) {
+			for _, s := range mocktest.Items(vnet.Inputs, "subnets") {
+				declared++
+				if rt := mocktest.At(s.ObjectValue(), "routeTable"); !rt.IsNull() {
+					assert.Equal(t, routeTable.ID, mocktest.Str(s.ObjectValue(), "routeTable", "id"), "%s: the egress route table", name)
+					routed = append(routed, mocktest.Str(s.ObjectValue(), "name"))
+				}
+			}
+		}
+		slices.Sort(routed)
+		assert.Equal(t, want[name], routed, "%s: subnets carrying the egress route table (of %d)", name, declared)
+	}
+	aks := mocktest.Subnet(t, mocktest.RunStack(t, "dev").VNet(t, devSpokeVNet), "snet-aks-nodes")
 	assert.Equal(t, devAksSubnet, aks["addressPrefix"])
-	assert.Equal(t, map[string]any{"id": routeTable.ID}, aks["routeTable"])
-
-	jump := mocktest.Subnet(t, res.VNet(t, devHubVNet), "snet-jumpbox")
-	assert.Equal(t, map[string]any{"id": routeTable.ID}, jump["routeTable"])
-
-	fwSubnet := mocktest.Subnet(t, res.VNet(t, devHubVNet), "AzureFirewallSubnet")
-	assert.Nil(t, fwSubnet["routeTable"], "the firewall's own subnet must keep its direct internet route")
 }
 
 func TestPeeringsConnectHubAndSpokeBothWays(t *testing.T) {
@@ -139,9 +160,16 @@ func TestHubVNetIsLinkedToTheClusterZone(t *testing.T) {
 		linkedVNets []string
 	}{
 		{
-			mode:        "system",
-			zoneName:    azuremock.ZoneGUID + ".privatelink.westeurope.azmk8s.io",
-			zoneGroup:   func(res *mocktest.Result) string { return "MC_rg-hubspoke-dev-spoke_aks-hubspoke-dev_westeurope" },
+			mode:     "system",
+			zoneName: azuremock.ZoneGUID + ".privatelink.westeurope.azmk8s.io",
+			// AKS puts the zone in the node resource group it reports, read from the cluster's
+			// output: Azure's default name (MC_rg-hubspoke-dev-spoke_aks-hubspoke-dev_westeurope)
+			// is not what the mock reports, so a program that derives it fails here.
+			zoneGroup: func(res *mocktest.Result) string {
+				group := mocktest.Str(res.One(t, azuretype.ManagedCluster).State, "nodeResourceGroup")
+				require.NotEqual(t, "MC_rg-hubspoke-dev-spoke_aks-hubspoke-dev_westeurope", group)
+				return group
+			},
 			linkedVNets: []string{devHubVNet},
 		},
 		{
@@ -299,7 +327,9 @@ func TestJumpBoxHasNoPublicIPAndNoPassword(t *testing.T) {
 
 	assert.True(t, mocktest.At(nic.Inputs, "ipConfigurations", 0, "publicIPAddress").IsNull(), "no public IP on the NIC")
 	assert.Equal(t, res.VNet(t, devHubVNet).ID+"/subnets/snet-jumpbox", mocktest.Str(nic.Inputs, "ipConfigurations", 0, "subnet", "id"))
-	assert.Equal(t, azuremock.JumpBoxPrivateIP, res.Outputs["jumpBoxPrivateIp"])
+	jumpBoxIP := mocktest.Str(nic.State, "ipConfigurations", 0, "privateIPAddress")
+	assert.True(t, netip.MustParsePrefix(devJumpSubnet).Contains(netip.MustParseAddr(jumpBoxIP)), "Azure's address for the NIC: %q", jumpBoxIP)
+	assert.Equal(t, jumpBoxIP, res.Outputs["jumpBoxPrivateIp"])
 
 	assert.Len(t, res.OfType(azuretype.PublicIP), 2, "public IPs only where the design needs them: the firewall's and Bastion's")
 
@@ -406,21 +436,53 @@ func TestEveryResourceIsParentedToItsComponentAndUsesTheExplicitProvider(t *test
 	}
 }
 
-func TestEveryTaggableResourceCarriesTheStackTags(t *testing.T) {
-	res, err := mocktest.Run(t, "dev", mocktest.WithConfig(t, func(c map[string]any) { c["dns"] = map[string]any{"zoneMode": "custom"} }))
-	require.NoError(t, err)
-	seen := 0
-	for _, r := range res.Resources {
-		if !azuretype.Table[r.Type].Taggable {
-			continue
-		}
-		seen++
-		tags := mocktest.At(r.Inputs, "tags")
-		require.True(t, tags.IsObject(), "%s has tags", r.URN)
-		assert.Equal(t, map[string]any{"environment": "dev", "managedBy": "pulumi", "owner": "platform-team", "costCenter": "1234"},
-			tags.ObjectValue().Mappable(), "%s", r.URN)
+// taggable are the types the program creates that Azure lets carry tags, and untaggable the rest
+// (Microsoft Learn, "Tag support for Azure resources", checked 2026-12-05: child resources such as
+// routes, peerings, rule collection groups, forwarding rules, ruleset links and zone groups, and
+// extension resources such as role assignments, diagnostic settings and DCR associations, take
+// no tags).
+var (
+	taggable = []string{
+		azuretype.ResourceGroup, azuretype.VNet, azuretype.RouteTable, azuretype.PublicIP, azuretype.FirewallPolicy, azuretype.Firewall,
+		azuretype.NIC, azuretype.PrivateZone, azuretype.VNetLink, azuretype.NSG, azuretype.Bastion, azuretype.DNSResolver,
+		azuretype.InboundEndpoint, azuretype.OutboundEndpoint, azuretype.ForwardingRuleset, azuretype.VM, azuretype.AvailabilitySet,
+		azuretype.RunCommand, azuretype.Identity, azuretype.ManagedCluster, azuretype.AgentPool, azuretype.Workspace,
+		azuretype.DataCollectionRule, azuretype.Registry, azuretype.Vault, azuretype.PrivateEndpoint,
 	}
-	assert.Greater(t, seen, 10)
+	untaggable = []string{
+		azuretype.Route, azuretype.RuleCollectionGroup, azuretype.Peering, azuretype.ForwardingRule, azuretype.RulesetLink,
+		azuretype.RoleAssignment, azuretype.DiagnosticSetting, azuretype.DataCollectionRuleLink, azuretype.PrivateDNSZoneGroup,
+		azuretype.FederatedCredential,
+	}
+)
+
+func TestEveryTaggableResourceCarriesTheStackTags(t *testing.T) {
+	for name, res := range variants(t) {
+		seen := map[string]bool{}
+		for _, r := range res.Resources {
+			switch {
+			case slices.Contains(taggable, r.Type):
+				seen[r.Type] = true
+				want := map[string]any{"environment": "dev", "managedBy": "pulumi", "owner": "platform-team", "costCenter": "1234"}
+				if name == "prod" {
+					want = map[string]any{"environment": "prod", "managedBy": "pulumi", "owner": "platform-team", "costCenter": "1234", "criticality": "high"}
+				}
+				assert.Equal(t, want, mocktest.At(r.Inputs, "tags").Mappable(), "%s: %s", name, r.URN)
+			case slices.Contains(untaggable, r.Type):
+				assert.True(t, mocktest.At(r.Inputs, "tags").IsNull(), "%s: Azure refuses tags on %s", name, r.URN)
+			case r.Custom && r.Type != azuretype.Provider:
+				assert.Failf(t, "type not classified", "%s: say whether Azure lets %s carry tags", name, r.Type)
+			}
+		}
+		assert.GreaterOrEqual(t, len(seen), 15, "%s: taggable types seen", name)
+	}
+	// The one table the program, the offline Azure and the policy pack read agrees.
+	for _, typ := range taggable {
+		assert.True(t, azuretype.Table[typ].Taggable, typ)
+	}
+	for _, typ := range untaggable {
+		assert.False(t, azuretype.Table[typ].Taggable, typ)
+	}
 }
 
 func TestNamesFollowCloudAdoptionFramework(t *testing.T) {

@@ -123,3 +123,25 @@ var SubnetJoins = map[string][]string{
 	ManagedCluster:   {"agentPoolProfiles"},
 	AgentPool:        {"vnetSubnetID"},
 }
+
+// Parent is the resource a type lives under, and the input that names it.
+type Parent struct {
+	Type, NameInput string
+}
+
+// Parents are the types that are children of another resource: Azure refuses to create one
+// before its parent exists (ParentResourceNotFound). The offline Azure reads this table.
+var Parents = map[string]Parent{
+	Route:               {RouteTable, "routeTableName"},
+	RuleCollectionGroup: {FirewallPolicy, "firewallPolicyName"},
+	Peering:             {VNet, "virtualNetworkName"},
+	VNetLink:            {PrivateZone, "privateZoneName"},
+	InboundEndpoint:     {DNSResolver, "dnsResolverName"},
+	OutboundEndpoint:    {DNSResolver, "dnsResolverName"},
+	ForwardingRule:      {ForwardingRuleset, "dnsForwardingRulesetName"},
+	RulesetLink:         {ForwardingRuleset, "dnsForwardingRulesetName"},
+	RunCommand:          {VM, "vmName"},
+	AgentPool:           {ManagedCluster, "resourceName"},
+	PrivateDNSZoneGroup: {PrivateEndpoint, "privateEndpointName"},
+	FederatedCredential: {Identity, "resourceName"},
+}

@@ -5,19 +5,14 @@ package mocktest
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
@@ -30,69 +25,7 @@ import (
 const Project = "hubspoke"
 
 // Registered is one resource as the program registered it.
-type Registered struct {
-	URN          string
-	Type         string
-	Name         string // Pulumi logical name
-	ID           string
-	Custom       bool
-	Inputs       resource.PropertyMap
-	State        resource.PropertyMap // what the mock returned: inputs plus computed values
-	Parent       string
-	Dependencies []string
-	Provider     string
-	Protect      bool
-	Aliases      []*pulumirpc.Alias
-	// PropertyDependencies are, per input, the resources its value came from.
-	PropertyDependencies map[string][]string
-}
-
-// mocks records every Registered resource and fills what Azure computes.
-type mocks struct {
-	mu        sync.Mutex
-	stack     string
-	resources []*Registered
-}
-
-func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	rpc := args.RegisterRPC
-	r := &Registered{
-		Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Inputs: args.Inputs,
-		Parent: rpc.GetParent(), Dependencies: rpc.GetDependencies(), Provider: args.Provider, Protect: rpc.GetProtect(),
-		Aliases: rpc.GetAliases(), PropertyDependencies: map[string][]string{},
-	}
-	for key, deps := range rpc.GetPropertyDependencies() {
-		r.PropertyDependencies[key] = deps.GetUrns()
-	}
-	r.URN = m.urn(rpc.GetParent(), args.TypeToken, args.Name)
-	r.ID, r.State = args.Name+"-id", args.Inputs
-	if args.Custom && args.TypeToken != azuretype.Provider {
-		var err error
-		if r.ID, r.State, err = azuremock.Create(args.TypeToken, args.Inputs); err != nil {
-			return "", nil, fmt.Errorf("%s: %w", args.Name, err)
-		}
-	}
-	m.mu.Lock()
-	m.resources = append(m.resources, r)
-	m.mu.Unlock()
-	return r.ID, r.State, nil
-}
-
-func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	if args.Token == azuremock.ClientConfigFunction {
-		return azuremock.ClientConfig(), nil
-	}
-	return nil, fmt.Errorf("mock: unexpected call %s", args.Token)
-}
-
-// urn computes a resource's URN the way the mock monitor does, so parents can be matched.
-func (m *mocks) urn(parent, typ, name string) string {
-	parentType := tokens.Type("")
-	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
-		parentType = p.QualifiedType()
-	}
-	return string(resource.NewURN(tokens.QName(m.stack), tokens.PackageName(Project), parentType, tokens.Type(typ), name))
-}
+type Registered = azuremock.Registered
 
 // Result is one run of the program under mocks.
 type Result struct {
@@ -157,25 +90,10 @@ func ConfigValue(t testing.TB, v any) string {
 // the stack outputs it exported.
 func Run(t testing.TB, stackName string, cfg map[string]string) (*Result, error) {
 	t.Helper()
-	m := &mocks{stack: stackName}
-	res := &Result{Outputs: map[string]string{}}
-	var mu sync.Mutex
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
-		if err := stack.Program(ctx); err != nil {
-			return err
-		}
-		for k, v := range ctx.GetCurrentExportMap() {
-			pulumi.ToOutput(v).ApplyT(func(x any) any {
-				mu.Lock()
-				defer mu.Unlock()
-				res.Outputs[k] = fmt.Sprint(x)
-				return nil
-			})
-		}
-		return nil
-	}, pulumi.WithMocks(Project, stackName, m), func(info *pulumi.RunInfo) { info.Config = cfg })
-	res.Resources = m.resources
-	return res, err
+	cloud := azuremock.New()
+	resources, outputs, err := azuremock.Run(stack.Program, cloud, Project, stackName, cfg)
+	require.Empty(t, cloud.Probed(), "placeholder addresses that depend on the order of creation")
+	return &Result{Resources: resources, Outputs: outputs}, err
 }
 
 // RunStack runs a shipped stack config and requires success.
