@@ -5,10 +5,12 @@
 //
 //	go run ./cmd/mutants              # every mutant (make mutants)
 //	go run ./cmd/mutants -only peering # mutants whose id matches a regular expression
+//	go run ./cmd/mutants -jobs 2      # two at a time, each in its own copy of the tree
 package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -28,16 +30,17 @@ func main() {
 	only := flag.String("only", "", "run only the mutants whose id matches this regular expression")
 	work := flag.String("work", filepath.Join(os.TempDir(), "hubspoke-mutants"), "the copy of the tree the mutants are applied to (replaced each run; a fixed path keeps Go's build cache warm)")
 	timeout := flag.Duration("timeout", 10*time.Minute, "how long one mutant's tests may run")
+	jobs := flag.Int("jobs", 1, "mutants tried at once, each in its own copy of the tree (<work>-<n>)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *only, *work, *timeout); err != nil {
+	if err := run(ctx, *only, *work, *timeout, max(*jobs, 1)); err != nil {
 		fmt.Fprintln(os.Stderr, "mutants:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, only, work string, timeout time.Duration) error {
+func run(ctx context.Context, only, work string, timeout time.Duration, jobs int) error {
 	root, err := os.Getwd()
 	if err != nil {
 		return err
@@ -50,47 +53,86 @@ func run(ctx context.Context, only, work string, timeout time.Duration) error {
 	if err != nil {
 		return fmt.Errorf("-only: %w", err)
 	}
-	if err := copyTree(root, work); err != nil {
-		return fmt.Errorf("copying the tree to %s: %w", work, err)
-	}
-	start := time.Now()
-	counts := map[mutants.Outcome]int{}
-	var bad []string
-	for _, m := range list {
-		if !pick.MatchString(m.ID) {
-			continue
-		}
-		began := time.Now()
-		outcome, failing, err := try(ctx, work, m, timeout)
-		if err != nil {
-			return err
-		}
-		counts[outcome]++
-		// The most specific failures: a test whose subtest failed is named by the subtest.
-		var tests []string
-		for _, name := range failing {
-			if !slices.ContainsFunc(failing, func(other string) bool { return strings.HasPrefix(other, name+"/") }) {
-				tests = append(tests, name)
-			}
-		}
-		detail := "caught by " + strings.Join(tests, ", ")
-		if outcome != mutants.Killed {
-			detail = m.Defect
-			bad = append(bad, m.ID)
-		}
-		fmt.Printf("%-8s %-48s %6.1fs  %s\n", outcome, m.ID, time.Since(began).Seconds(), detail)
-	}
-	total := counts[mutants.Killed] + counts[mutants.Survived] + counts[mutants.Broken]
-	if total == 0 {
+	list = slices.DeleteFunc(list, func(m mutants.Mutant) bool { return !pick.MatchString(m.ID) })
+	if len(list) == 0 {
 		return fmt.Errorf("no mutant matches %q", only)
 	}
-	fmt.Printf("\nkilled %d of %d mutants (%.0f%%), %d survived, %d did not build; %s in all\n",
+	copies := []string{work}
+	for n := 2; n <= jobs; n++ {
+		copies = append(copies, fmt.Sprintf("%s-%d", work, n))
+	}
+	for _, dir := range copies {
+		if err := copyTree(root, dir); err != nil {
+			return fmt.Errorf("copying the tree to %s: %w", dir, err)
+		}
+	}
+	start := time.Now()
+	pending := make(chan mutants.Mutant)
+	reports := make(chan report)
+	for _, dir := range copies {
+		go func() {
+			for m := range pending {
+				began := time.Now()
+				outcome, failing, err := try(ctx, dir, m, timeout)
+				reports <- report{m, outcome, failing, time.Since(began), err}
+			}
+		}()
+	}
+	go func() {
+		defer close(pending)
+		for _, m := range list {
+			pending <- m // after an interrupt, each try ends at once
+		}
+	}()
+	counts := map[mutants.Outcome]int{}
+	var bad []string
+	var firstErr error
+	for range list {
+		r := <-reports
+		if r.err != nil {
+			firstErr = cmp.Or(firstErr, r.err)
+			continue
+		}
+		counts[r.outcome]++
+		detail := "caught by " + strings.Join(r.tests(), ", ")
+		if r.outcome != mutants.Killed {
+			detail = r.m.Defect
+			bad = append(bad, r.m.ID)
+		}
+		fmt.Printf("%-8s %-48s %6.1fs  %s\n", r.outcome, r.m.ID, r.took.Seconds(), detail)
+	}
+	if firstErr != nil {
+		return firstErr
+	}
+	total := counts[mutants.Killed] + counts[mutants.Survived] + counts[mutants.Broken]
+	fmt.Printf("\nkilled %d of %d mutants (%.0f%%), %d survived, %d did not build; %s in all (%d at a time)\n",
 		counts[mutants.Killed], total, 100*float64(counts[mutants.Killed])/float64(total),
-		counts[mutants.Survived], counts[mutants.Broken], time.Since(start).Round(time.Second))
+		counts[mutants.Survived], counts[mutants.Broken], time.Since(start).Round(time.Second), jobs)
 	if len(bad) > 0 {
+		slices.Sort(bad)
 		return fmt.Errorf("not killed: %s", strings.Join(bad, ", "))
 	}
 	return nil
+}
+
+// report is one mutant's outcome.
+type report struct {
+	m       mutants.Mutant
+	outcome mutants.Outcome
+	failing []string
+	took    time.Duration
+	err     error
+}
+
+// tests are the most specific failures: a test whose subtest failed is named by the subtest.
+func (r report) tests() []string {
+	var out []string
+	for _, name := range r.failing {
+		if !slices.ContainsFunc(r.failing, func(other string) bool { return strings.HasPrefix(other, name+"/") }) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // try applies one mutant to the copy, runs its tests and puts the file back.
