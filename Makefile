@@ -3,7 +3,7 @@
 PULUMI_VERSION := v3.274.1
 STACK ?= dev
 
-.PHONY: pulumi preview-deps test-deps preview test topology policy-pack mutants
+.PHONY: pulumi preview-deps test-deps preview test topology policy-pack mutants deploy deploy-preview
 
 pulumi:
 	@if [ ! -x bin/pulumi ] && command -v pulumi >/dev/null 2>&1; then echo "using $$(command -v pulumi)"; \
@@ -51,6 +51,17 @@ preview: pulumi preview-deps
 
 test: pulumi test-deps
 	go test ./...
+
+# The one way to deploy a stack to Azure (cmd/deploy), here, in both GitHub workflows and in Azure
+# DevOps: the Kubernetes-version check, a preview with the policy pack and the replacement guard,
+# then up with the policy pack. STACK may carry a Pulumi Cloud organization (my-org/dev).
+deploy: pulumi policy-pack
+	go run ./cmd/deploy -stack $(STACK)
+
+# The same, stopped after the preview (pull requests); the engine's output also goes to out/preview.txt.
+deploy-preview: pulumi policy-pack
+	mkdir -p out
+	go run ./cmd/deploy -stack $(STACK) -preview -summary out/preview.txt
 
 # The mutation check: each one-line defect of tests/mutants/*.yaml applied to a copy of the tree,
 # its tests run, and every defect must be caught (docs/testing.md). Slow: not part of make test.

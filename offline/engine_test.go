@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hubspoke/private-aks/internal/azuretype"
+	"github.com/hubspoke/private-aks/internal/deploy"
 	"github.com/hubspoke/private-aks/internal/mocktest"
 	"github.com/hubspoke/private-aks/offline"
 	"github.com/hubspoke/private-aks/stack"
@@ -288,4 +289,23 @@ func TestPolicyPackStopsABrokenResourceBeforeAzureCreatesIt(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestTheOneDeploymentRunsThroughTheEngineAndRefusesCIWithoutAdminGroups(t *testing.T) {
+	// deploy.Run is what cmd/deploy runs against Azure; here against the offline Azure, reading
+	// the stack's config through the real CLI (`pulumi config --json`).
+	ctx, dev := openEngine(t, "..", "dev")
+	_, err := deploy.Run(ctx, dev, deploy.Options{Stack: "dev", NonInteractive: true})
+	require.Error(t, err, "dev names no admin group")
+	assert.Contains(t, err.Error(), "stack dev: aks.adminGroupObjectIds is empty")
+	deployment, err := dev.Export(ctx)
+	require.NoError(t, err)
+	st, err := offline.ParseState(deployment)
+	require.NoError(t, err)
+	assert.Empty(t, st.Resources, "refused before up")
+
+	ctx, prod := openEngine(t, "..", "prod")
+	up, err := deploy.Run(ctx, prod, deploy.Options{Stack: "prod", NonInteractive: true})
+	require.NoError(t, err, "prod names its admin group")
+	assert.Positive(t, (*up.Summary.ResourceChanges)["create"])
 }

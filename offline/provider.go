@@ -58,7 +58,7 @@ func startMockProvider(ctx context.Context, a *azure) (string, error) {
 			if in.GetTok() != azuremock.ClientConfigFunction {
 				return nil, fmt.Errorf("mock provider: unexpected invoke %s", in.GetTok())
 			}
-			out, err := plugin.MarshalProperties(azuremock.ClientConfig(), marshalOptions)
+			out, err := plugin.MarshalProperties(a.cloud.ClientConfig(), marshalOptions)
 			return &rpc.InvokeResponse{Return: out}, err
 		},
 		GetPluginInfo: func(context.Context, *emptypb.Empty) (*rpc.PluginInfo, error) {

@@ -12,7 +12,9 @@ import (
 	"strings"
 
 	"github.com/hubspoke/private-aks/internal/azuremock"
+	"github.com/hubspoke/private-aks/internal/deploy"
 	"github.com/hubspoke/private-aks/internal/replaceguard"
+	"github.com/hubspoke/private-aks/internal/standin"
 )
 
 // Output files of a run, under its output folder.
@@ -31,24 +33,13 @@ func Run(ctx context.Context, opts Options, outDir string, report io.Writer) err
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(report, "== pulumi preview of stack %q (real engine, mock azure-native provider)\n", opts.Stack)
-	changes, steps, err := s.PreviewSteps(ctx)
+	// The deployment every stack gets (cmd/deploy), against the offline Azure. The Kubernetes
+	// version check asks Azure, so it is left out here.
+	fmt.Fprintf(report, "== the real engine against the offline Azure, into the local state in %s; nothing is sent to Azure\n", opts.StateDir)
+	up, err := deploy.Run(ctx, s, deploy.Options{Stack: opts.Stack, AllowReplace: replaceguard.Allowed(), Report: report})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(report, "Preview: %s\n", summarize(changes))
-	if !replaceguard.Allowed() {
-		if err := replaceguard.Check(steps); err != nil {
-			return err
-		}
-	}
-
-	fmt.Fprintf(report, "== pulumi up into the local state in %s (nothing is sent to Azure)\n", opts.StateDir)
-	up, err := s.Up(ctx)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(report, "Up: %s\n", summarize(*up.Summary.ResourceChanges))
 
 	// Absolute, because the CLI runs in the session's work folder.
 	if outDir, err = filepath.Abs(outDir); err != nil {
@@ -101,6 +92,9 @@ func Run(ctx context.Context, opts Options, outDir string, report io.Writer) err
 	for _, p := range azuremock.Placeholders {
 		fmt.Fprintf(report, "  - %s\n", p)
 	}
+	for _, path := range s.StandIns {
+		fmt.Fprintf(report, "  - %s: a stand-in for the value you set before a real `pulumi up` (%s)\n", path, standin.Values[path])
+	}
 	return nil
 }
 
@@ -117,14 +111,4 @@ func WriteTopology(ctx context.Context, st State, file string) error {
 		}
 	}
 	return nil
-}
-
-// summarize prints planned or applied operations by kind, such as "3 create, 1 same".
-func summarize[Op ~string](changes map[Op]int) string {
-	ops := make([]string, 0, len(changes))
-	for op, n := range changes {
-		ops = append(ops, fmt.Sprintf("%d %s", n, op))
-	}
-	sort.Strings(ops)
-	return strings.Join(ops, ", ")
 }

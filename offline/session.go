@@ -12,19 +12,15 @@ import (
 	"path/filepath"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/hubspoke/private-aks/internal/replaceguard"
+	"github.com/hubspoke/private-aks/internal/deploy"
+	"github.com/hubspoke/private-aks/internal/standin"
 	"github.com/hubspoke/private-aks/stack"
 )
 
 // Project is the Pulumi project name, as in Pulumi.yaml.
-const Project = "hubspoke"
+const Project = deploy.Project
 
 // Options says where a session finds the project and keeps its state.
 type Options struct {
@@ -43,10 +39,14 @@ type Options struct {
 
 // Session is one stack in a local backend with the mock provider running.
 type Session struct {
+	// Stack drives the stack through the engine, with the policy pack on every preview and up.
+	*deploy.Stack
+	// StandIns are the key paths whose placeholders the session filled with stand-in values.
+	StandIns []string
+
 	opts    Options
 	program pulumi.RunFunc
 	azure   *azure
-	stack   auto.Stack
 	env     map[string]string
 	workDir string
 	cli     string
@@ -73,10 +73,17 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 			return nil, err
 		}
 	}
+	var standIns []string
 	for _, file := range []string{"Pulumi.yaml", "Pulumi." + opts.Stack + ".yaml"} {
 		data, err := os.ReadFile(filepath.Join(opts.RepoRoot, file))
 		if err != nil {
 			return nil, fmt.Errorf("stack %s: %w", opts.Stack, err)
+		}
+		if file != "Pulumi.yaml" {
+			// What a user sets before `up` (an SSH key, an admin group), as offline stand-ins.
+			if data, standIns, err = standin.Fill(Project, data); err != nil {
+				return nil, fmt.Errorf("%s: %w", file, err)
+			}
 		}
 		if err := os.WriteFile(filepath.Join(workDir, file), data, 0o644); err != nil {
 			return nil, err
@@ -108,7 +115,8 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Session{opts: opts, program: program, azure: offlineAzure, stack: st, env: env, workDir: workDir, cli: cli}, nil
+	return &Session{Stack: deploy.NewStack(st, opts.PolicyPack, opts.Progress), StandIns: standIns,
+		opts: opts, program: program, azure: offlineAzure, env: env, workDir: workDir, cli: cli}, nil
 }
 
 // FindCLI prefers the CLI built into the repository's bin/ (make pulumi), then PATH.
@@ -124,45 +132,6 @@ func FindCLI(repoRoot string) (string, error) {
 	return path, nil
 }
 
-// Preview runs `pulumi preview` and returns the planned operations by kind.
-func (s *Session) Preview(ctx context.Context) (map[apitype.OpType]int, error) {
-	changes, _, err := s.PreviewSteps(ctx)
-	return changes, err
-}
-
-// PreviewSteps runs `pulumi preview` and returns the planned operations by kind and every step,
-// with the properties that force each replacement.
-func (s *Session) PreviewSteps(ctx context.Context) (map[apitype.OpType]int, []replaceguard.Step, error) {
-	stream := make(chan events.EngineEvent)
-	var steps []replaceguard.Step
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for e := range stream {
-			if pre := e.ResourcePreEvent; pre != nil {
-				steps = append(steps, replaceguard.Step{Op: string(pre.Metadata.Op), URN: pre.Metadata.URN, ReplaceReasons: pre.Metadata.Keys})
-			}
-		}
-	}()
-	options := []optpreview.Option{optpreview.ProgressStreams(s.opts.Progress), optpreview.EventStreams(stream)}
-	if s.opts.PolicyPack != "" {
-		options = append(options, optpreview.PolicyPacks(s.opts.PolicyPack))
-	}
-	res, err := s.stack.Preview(ctx, options...)
-	if err != nil {
-		// A preview that fails before the engine starts never closes the stream: do not wait.
-		return res.ChangeSummary, nil, err
-	}
-	<-done // after a preview, the stream is closed once every event is delivered
-	return res.ChangeSummary, steps, nil
-}
-
-// Refresh runs `pulumi refresh`: the state takes what Azure reports now.
-func (s *Session) Refresh(ctx context.Context) error {
-	_, err := s.stack.Refresh(ctx, optrefresh.ProgressStreams(s.opts.Progress))
-	return err
-}
-
 // Up runs `pulumi up` into the local state. The offline Azure first learns the program's
 // dependency graph for the stack's current configuration.
 func (s *Session) Up(ctx context.Context) (auto.UpResult, error) {
@@ -171,26 +140,7 @@ func (s *Session) Up(ctx context.Context) (auto.UpResult, error) {
 		return auto.UpResult{}, err
 	}
 	s.azure.begin(ProgramGraph(s.program, s.opts.Stack, config))
-	options := []optup.Option{optup.ProgressStreams(s.opts.Progress)}
-	if s.opts.PolicyPack != "" {
-		options = append(options, optup.PolicyPacks(s.opts.PolicyPack))
-	}
-	return s.stack.Up(ctx, options...)
-}
-
-// SetConfig changes one config value of the stack, as `pulumi config set --path` would.
-func (s *Session) SetConfig(ctx context.Context, path, value string) error {
-	return s.stack.SetConfigWithOptions(ctx, path, auto.ConfigValue{Value: value}, &auto.ConfigOptions{Path: true})
-}
-
-// Config reads the stack's whole configuration through the CLI (`pulumi config --json`).
-func (s *Session) Config(ctx context.Context) (auto.ConfigMap, error) {
-	return s.stack.GetAllConfig(ctx)
-}
-
-// Export returns the state as `pulumi stack export` writes it.
-func (s *Session) Export(ctx context.Context) (apitype.UntypedDeployment, error) {
-	return s.stack.Export(ctx)
+	return s.Stack.Up(ctx)
 }
 
 // Graph writes the engine's dependency graph (`pulumi stack graph`, DOT) to file.

@@ -98,7 +98,8 @@ func NewVault(ctx *pulumi.Context, name string, args VaultArgs, opts ...pulumi.R
 	// Whoever manages the secrets: the admin groups, or the deployer (Key Vault Secrets Officer).
 	if len(args.AdminGroupObjectIDs) == 0 {
 		deployer := authorization.GetClientConfigOutput(ctx, parent).ObjectId()
-		if _, err := rbac.Assign(ctx, name+"-secrets-officer-deployer", rbac.Args{Role: azureid.KeyVaultSecretsOfficerRole, Scope: vaultID, Principal: deployer}, parent); err != nil {
+		if _, err := rbac.Assign(ctx, name+"-secrets-officer-deployer", rbac.Args{Role: azureid.KeyVaultSecretsOfficerRole, Scope: vaultID, Principal: deployer,
+			Key: pulumi.String(rbac.DeployerKey)}, parent); err != nil {
 			return nil, err
 		}
 	}

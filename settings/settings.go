@@ -245,6 +245,7 @@ func defaults() Settings {
 func Load(ctx *pulumi.Context) (*Settings, error) {
 	s := defaults()
 	var errs []error
+	var found []Placeholder
 	for _, k := range keys(&s) {
 		raw, err := config.Try(ctx, k.name)
 		if errors.Is(err, config.ErrMissingVar) {
@@ -257,6 +258,7 @@ func Load(ctx *pulumi.Context) (*Settings, error) {
 			errs = append(errs, fmt.Errorf("%s: %w", k.name, err))
 			continue
 		}
+		found = append(found, Placeholders(k.name, raw)...)
 		if err := k.decode(raw); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", k.name, err))
 		}
@@ -264,8 +266,9 @@ func Load(ctx *pulumi.Context) (*Settings, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	if err := s.Validate(); err != nil {
-		return nil, err
+	errs = append(placeholderErrors(ctx.Project(), ctx.Stack(), found), withoutPlaceholders(s.problems(), found)...)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	return &s, nil
 }

@@ -64,6 +64,11 @@ func (p *problems) add(key, format string, args ...any) {
 
 // Validate checks every rule and reports all broken ones at once.
 func (s *Settings) Validate() error {
+	return errors.Join(s.problems()...)
+}
+
+// problems are the broken rules, each naming its key.
+func (s *Settings) problems() []error {
 	var p problems
 	if !environmentPattern.MatchString(s.Environment) {
 		p.add("environment", "%q must be 1-8 lowercase letters or digits, starting with a letter", s.Environment)
@@ -97,7 +102,7 @@ func (s *Settings) Validate() error {
 	if s.Monitoring.RetentionDays < 30 || s.Monitoring.RetentionDays > 730 {
 		p.add("monitoring.retentionDays", "%d must be between 30 and 730", s.Monitoring.RetentionDays)
 	}
-	return errors.Join(p...)
+	return p
 }
 
 // namedPrefix is a range with the config key it came from, for overlap checks.

@@ -208,8 +208,10 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 	clusterID := cluster.ID().ToStringOutput()
 	if len(args.AdminGroupObjectIDs) == 0 {
 		deployer := clientConfig.ObjectId()
-		// Left to Azure: the deployer is a user at a workstation or a service principal in CI.
-		if _, err := grant("-rbac-cluster-admin-deployer", azureid.AKSRBACClusterAdminRole, clusterID, deployer, deployer, ""); err != nil {
+		// Left to Azure: the deployer is a user at a workstation or a service principal. Named
+		// by rbac.DeployerKey, not by the caller, so that a preview by another identity does
+		// not show the assignment renamed.
+		if _, err := grant("-rbac-cluster-admin-deployer", azureid.AKSRBACClusterAdminRole, clusterID, deployer, pulumi.String(rbac.DeployerKey), ""); err != nil {
 			return nil, err
 		}
 		c.Admins = pulumi.Sprintf("the deploying identity %s (aks.adminGroupObjectIds is empty)", deployer)

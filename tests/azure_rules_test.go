@@ -349,3 +349,21 @@ func TestTheOfflineAzureNeverHandsOutASubnetsFirstUsableAddresses(t *testing.T) 
 	_, _, err = cloud.Create(azuretype.NIC, nic("snet-a", "Dynamic", "", "nic-second"))
 	assert.ErrorContains(t, err, "SubnetIsFull", "no other address is left to hand out")
 }
+
+func TestRoleAssignmentNamesDoNotDependOnWhoRunsTheDeployment(t *testing.T) {
+	// A stack without admin groups grants the deploying identity; a preview by another identity
+	// (CI's read-only one) must not see those assignments renamed, or replaced under a new name.
+	names := func(deployer string) map[string]string {
+		res, err := mocktest.RunAs(t, deployer, "dev", mocktest.StackConfig(t, "dev"))
+		require.NoError(t, err)
+		out := map[string]string{}
+		for _, ra := range res.OfType(azuretype.RoleAssignment) {
+			out[ra.URN] = mocktest.Str(ra.Inputs, "roleAssignmentName")
+		}
+		return out
+	}
+	const someoneElse = "0f0f0f0f-1e1e-4d4d-8c8c-7b7b7b7b7b7b"
+	asDeployer, asSomeoneElse := names(azuremock.DeployerObjectID), names(someoneElse)
+	require.Len(t, asDeployer, 6, "the control plane's two grants, AcrPull, the secrets reader, and the deployer's two")
+	assert.Equal(t, asDeployer, asSomeoneElse)
+}

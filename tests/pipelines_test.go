@@ -2,9 +2,9 @@ package tests
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -92,63 +92,99 @@ func workflowSteps(t *testing.T, file, job string) []map[string]any {
 	return doc.Jobs[job].Steps
 }
 
-func TestPipelinesCheckTheKubernetesVersionAndEnforceThePolicyPack(t *testing.T) {
-	for _, wf := range []struct{ file, job, check string }{
-		{"pull-request.yml", "preview", "go run ./cmd/aksversions -stack ${{ matrix.stack }}"},
-		{"pulumi-up.yml", "up", "go run ./cmd/aksversions -stack ${{ inputs.stack }}"},
+// pinnedCLI is the Pulumi CLI version the project pins: the one tools/pulumi builds.
+func pinnedCLI(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "tools", "pulumi", "go.mod"))
+	require.NoError(t, err)
+	for _, line := range strings.Split(string(data), "\n") {
+		fields := strings.Fields(strings.TrimPrefix(line, "require "))
+		if len(fields) == 2 && fields[0] == "github.com/pulumi/pulumi/pkg/v3" {
+			return strings.TrimPrefix(fields[1], "v")
+		}
+	}
+	require.Fail(t, "tools/pulumi/go.mod requires no github.com/pulumi/pulumi/pkg/v3")
+	return ""
+}
+
+func TestEveryDeployPathRunsTheOneDeployCommand(t *testing.T) {
+	version := pinnedCLI(t)
+	for _, wf := range []struct{ file, job, deploy string }{
+		{"pull-request.yml", "preview", `make deploy-preview STACK="${{ vars.PULUMI_STACK_PREFIX }}${{ matrix.stack }}"`},
+		{"pulumi-up.yml", "up", `make deploy STACK="${{ vars.PULUMI_STACK_PREFIX }}${{ inputs.stack }}"`},
 	} {
-		check, pulumi, login := -1, -1, -1
+		login, install, deploy := -1, -1, -1
 		for i, step := range workflowSteps(t, wf.file, wf.job) {
 			switch {
-			case step["run"] == wf.check:
-				check = i
+			case step["run"] == wf.deploy:
+				deploy = i
 			case strings.HasPrefix(fmt.Sprint(step["uses"]), "pulumi/actions@"):
-				pulumi = i
+				install = i
+				with, _ := step["with"].(map[string]any)
+				assert.Equal(t, version, with["pulumi-version"], "%s installs the pinned CLI", wf.file)
+				assert.Nil(t, with["command"], "%s runs Pulumi only through the deploy command", wf.file)
 			case strings.HasPrefix(fmt.Sprint(step["uses"]), "azure/login@"):
 				login = i
 				assert.Nil(t, step["if"], "%s: the version check needs the Azure CLI logged in", wf.file)
 			}
+			assert.NotRegexp(t, `pulumi (preview|up)`, fmt.Sprint(step["run"]), "%s runs Pulumi only through the deploy command", wf.file)
 		}
-		require.NotEqual(t, -1, check, "%s runs the version check", wf.file)
-		require.NotEqual(t, -1, pulumi, "%s runs Pulumi", wf.file)
+		require.NotEqual(t, -1, deploy, "%s runs the deploy command", wf.file)
+		require.NotEqual(t, -1, install, "%s installs the CLI", wf.file)
 		require.NotEqual(t, -1, login, "%s logs in to Azure", wf.file)
-		steps := workflowSteps(t, wf.file, wf.job)
-		with, _ := steps[pulumi]["with"].(map[string]any)
-		assert.Equal(t, "bin/policy/hubspoke-policy", with["policyPacks"], "%s enforces the policy pack", wf.file)
-		assert.True(t, slices.ContainsFunc(steps[:pulumi], func(s map[string]any) bool { return s["run"] == "make policy-pack" }), "%s builds the pack first", wf.file)
-		if wf.file == "pull-request.yml" {
-			guard := slices.IndexFunc(steps, func(s map[string]any) bool {
-				return strings.Contains(fmt.Sprint(s["run"]), "go run ./cmd/replaceguard preview.json")
-			})
-			assert.Greater(t, guard, pulumi, "the preview fails on a guarded replacement")
-			assert.Contains(t, fmt.Sprint(steps[guard]["run"]), "--json")
-		}
-		assert.Less(t, login, check, "%s logs in first", wf.file)
-		assert.Less(t, check, pulumi, "%s checks before Pulumi runs", wf.file)
+		assert.Less(t, login, deploy, "%s logs in first", wf.file)
+		assert.Less(t, install, deploy, "%s installs the CLI first", wf.file)
 	}
 
 	var azdo struct {
-		Jobs []struct {
+		Variables []map[string]any `yaml:"variables"`
+		Jobs      []struct {
 			Job   string `yaml:"job"`
 			Steps []struct {
-				Inputs map[string]any `yaml:"inputs"`
+				Task   string            `yaml:"task"`
+				Script string            `yaml:"script"`
+				Inputs map[string]any    `yaml:"inputs"`
+				Env    map[string]string `yaml:"env"`
 			} `yaml:"steps"`
 		} `yaml:"jobs"`
 	}
 	mocktest.ReadYAML(t, "azure-pipelines.yml", &azdo)
+	defaults := map[string]bool{}
+	for _, v := range azdo.Variables {
+		if name, ok := v["name"].(string); ok {
+			defaults[name] = true
+		}
+		if v["name"] == "pulumiVersion" {
+			assert.Equal(t, version, v["value"], "Azure DevOps installs the pinned CLI")
+		}
+	}
 	previews := 0
 	for _, job := range azdo.Jobs {
+		compiled := false
 		for _, step := range job.Steps {
+			if strings.Contains(step.Script, "go build ./...") {
+				compiled = true
+			}
 			script := fmt.Sprint(step.Inputs["inlineScript"])
-			if preview := strings.Index(script, "pulumi preview"); preview >= 0 {
-				previews++
-				check := strings.Index(script, `go run ./cmd/aksversions -stack "$(stack)"`)
-				assert.True(t, check >= 0 && check < preview, "job %s checks the version before the preview", job.Job)
-				assert.Contains(t, script, "make policy-pack")
-				assert.Contains(t, script[preview:], "--policy-pack bin/policy/hubspoke-policy", "job %s enforces the policy pack", job.Job)
-				assert.Contains(t, script[preview:], "go run ./cmd/replaceguard preview.json", "job %s fails on a guarded replacement", job.Job)
+			if !strings.Contains(script, "make deploy-preview") {
+				continue
+			}
+			previews++
+			assert.Contains(t, script, `make deploy-preview STACK="$(stack)"`)
+			assert.NotRegexp(t, `pulumi (preview|up)`, script, "job %s runs Pulumi only through the deploy command", job.Job)
+			assert.True(t, compiled, "job %s compiles before the Azure task: its federated token lives about ten minutes", job.Job)
+			for name, value := range step.Env {
+				if macro, ok := strings.CutPrefix(value, "$("); ok {
+					assert.True(t, defaults[strings.TrimSuffix(macro, ")")], "job %s: %s has a default, or an undefined macro stays the literal %s", job.Job, name, value)
+				}
 			}
 		}
 	}
 	assert.Equal(t, 1, previews)
+
+	// The make targets run the deploy command, as a dry run of make shows.
+	out, err := exec.Command("make", "-C", "..", "-n", "deploy", "deploy-preview", "STACK=my-org/dev").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Contains(t, string(out), "go run ./cmd/deploy -stack my-org/dev\n")
+	assert.Contains(t, string(out), "go run ./cmd/deploy -stack my-org/dev -preview -summary out/preview.txt\n")
 }

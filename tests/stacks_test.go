@@ -1,9 +1,11 @@
 package tests
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -104,5 +106,27 @@ func TestStackFilesUseOnlyDeclaredKeys(t *testing.T) {
 		for key := range st.Config {
 			assert.Contains(t, declared, key, "Pulumi.%s.yaml sets %s, which Pulumi.yaml does not declare", name, key)
 		}
+	}
+}
+
+func TestShippedPlaceholdersAreRefusedUntilSet(t *testing.T) {
+	// The values a user must set: each refused, naming its key and the command that sets it, and
+	// nothing else wrong with the shipped stack files.
+	const sshKey = `jumpBox.sshPublicKey: is still the placeholder the stack file ships; set it: pulumi config set --stack %s --path 'hubspoke:jumpBox.sshPublicKey' "$(cat ~/.ssh/id_ed25519.pub)"`
+	want := map[string][]string{
+		"dev": {fmt.Sprintf(sshKey, "dev")},
+		"prod": {
+			`aks.adminGroupObjectIds[0]: is still the placeholder the stack file ships; set it: pulumi config set --stack prod --path 'hubspoke:aks.adminGroupObjectIds[0]' "$(az ad group show --group <your AKS admins group> --query id -o tsv)"`,
+			fmt.Sprintf(sshKey, "prod"),
+		},
+	}
+	for _, name := range mocktest.StackNames(t) {
+		t.Run(name, func(t *testing.T) {
+			res, err := mocktest.Run(t, name, mocktest.ShippedStackConfig(t, name))
+			require.Error(t, err)
+			// pulumi.RunErr wraps the program's error in its own list.
+			assert.Equal(t, "1 error occurred:\n\t* invalid configuration:\n"+strings.Join(want[name], "\n")+"\n\n", err.Error())
+			assert.Empty(t, res.Resources, "nothing is registered")
+		})
 	}
 }

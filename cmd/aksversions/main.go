@@ -6,10 +6,10 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 
 	"github.com/hubspoke/private-aks/internal/aksversions"
 )
@@ -32,16 +32,15 @@ func run(stack, versionsFile string) error {
 	if err != nil {
 		return err
 	}
-	var listing []byte
-	if versionsFile != "" {
-		listing, err = os.ReadFile(versionsFile)
+	if versionsFile == "" {
+		err = aksversions.Ask(context.Background(), st)
 	} else {
-		listing, err = exec.Command("az", "aks", "get-versions", "--location", st.Location, "--output", "json").Output()
+		var listing []byte
+		if listing, err = os.ReadFile(versionsFile); err == nil {
+			err = aksversions.Check(st, listing)
+		}
 	}
 	if err != nil {
-		return fmt.Errorf("listing the versions AKS offers in %s: %w", st.Location, err)
-	}
-	if err := aksversions.Check(st, listing); err != nil {
 		return err
 	}
 	fmt.Printf("%s: Kubernetes %s is offered in %s\n", st.File, st.KubernetesVersion, st.Location)

@@ -6,6 +6,7 @@
 package aksversions
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -13,6 +14,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/hubspoke/private-aks/internal/command"
 )
 
 // standardSupport is the support plan a cluster gets unless it buys Long Term Support.
@@ -89,4 +92,14 @@ func Check(st Stack, listing []byte) error {
 	slices.Sort(offered)
 	return fmt.Errorf("%s: aks.kubernetesVersion %s is not offered in %s with standard support (%s); offered: %s (az aks get-versions --location %s)",
 		st.File, st.KubernetesVersion, st.Location, standardSupport, strings.Join(offered, ", "), st.Location)
+}
+
+// Ask checks the stack's version against what AKS offers in its region now (`az aks
+// get-versions`, the Azure CLI logged in); az's own words say why it could not answer.
+func Ask(ctx context.Context, st Stack) error {
+	listing, err := command.Output(ctx, "az", "aks", "get-versions", "--location", st.Location, "--output", "json")
+	if err != nil {
+		return fmt.Errorf("listing the versions AKS offers in %s: %w", st.Location, err)
+	}
+	return Check(st, listing)
 }

@@ -8,6 +8,7 @@
 package azuremock
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -56,12 +57,15 @@ type Cloud struct {
 	// Lenient answers without refusing anything: for reading a program's registrations (its
 	// dependency graph) rather than judging them.
 	Lenient bool
-	mu      sync.Mutex
-	exists  map[string]int          // lower-cased resource ID -> creates minus deletes
-	subnets map[string]netip.Prefix // lower-cased subnet ID -> range
-	owner   map[netip.Addr]string   // address -> who holds it
-	holding map[string]netip.Addr   // holder -> address
-	probed  []string                // holders whose first-choice address was taken
+	// Deployer is the object ID of the identity that runs the deployment; empty means
+	// DeployerObjectID.
+	Deployer string
+	mu       sync.Mutex
+	exists   map[string]int          // lower-cased resource ID -> creates minus deletes
+	subnets  map[string]netip.Prefix // lower-cased subnet ID -> range
+	owner    map[netip.Addr]string   // address -> who holds it
+	holding  map[string]netip.Addr   // holder -> address
+	probed   []string                // holders whose first-choice address was taken
 }
 
 // New is an empty Azure.
@@ -252,11 +256,12 @@ func (c *Cloud) Delete(id string) {
 	c.exists[strings.ToLower(id)]--
 }
 
-// ClientConfig is the result of getClientConfig.
-func ClientConfig() resource.PropertyMap {
+// ClientConfig is the result of getClientConfig: who runs the deployment (Deployer, or
+// DeployerObjectID when unset).
+func (c *Cloud) ClientConfig() resource.PropertyMap {
 	return resource.NewPropertyMapFromMap(map[string]any{
 		"subscriptionId": SubscriptionID, "tenantId": TenantID,
-		"clientId": "client-id-of-the-deployer", "objectId": DeployerObjectID,
+		"clientId": "client-id-of-the-deployer", "objectId": cmp.Or(c.Deployer, DeployerObjectID),
 	})
 }
 

@@ -72,7 +72,7 @@ func (m *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 // Call answers the one invoke the program makes.
 func (m *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	if args.Token == ClientConfigFunction {
-		return ClientConfig(), nil
+		return m.cloud.ClientConfig(), nil
 	}
 	return nil, fmt.Errorf("mock: unexpected call %s", args.Token)
 }

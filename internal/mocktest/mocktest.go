@@ -18,6 +18,7 @@ import (
 
 	"github.com/hubspoke/private-aks/internal/azuremock"
 	"github.com/hubspoke/private-aks/internal/azuretype"
+	"github.com/hubspoke/private-aks/internal/standin"
 	"github.com/hubspoke/private-aks/stack"
 )
 
@@ -49,8 +50,20 @@ func DeclaredKeys(t testing.TB) map[string]DeclaredKey {
 }
 
 // StackConfig reads a stack's config the way the CLI would: Pulumi.yaml defaults, then the
-// stack file. Structured values become JSON, as the engine hands them to the program.
+// stack file, with its placeholders filled by their stand-ins (what a user sets before `up`).
+// Structured values become JSON, as the engine hands them to the program.
 func StackConfig(t testing.TB, stackName string) map[string]string {
+	t.Helper()
+	return stackConfig(t, stackName, true)
+}
+
+// ShippedStackConfig is a stack's config as the stack file ships it: placeholders unset.
+func ShippedStackConfig(t testing.TB, stackName string) map[string]string {
+	t.Helper()
+	return stackConfig(t, stackName, false)
+}
+
+func stackConfig(t testing.TB, stackName string, fill bool) map[string]string {
 	t.Helper()
 	cfg := map[string]string{}
 	for k, v := range DeclaredKeys(t) {
@@ -58,10 +71,16 @@ func StackConfig(t testing.TB, stackName string) map[string]string {
 			cfg[k] = ConfigValue(t, v.Default)
 		}
 	}
+	data, err := os.ReadFile(filepath.Join(RepoRoot(t), "Pulumi."+stackName+".yaml"))
+	require.NoError(t, err)
+	if fill {
+		data, _, err = standin.Fill(Project, data)
+		require.NoError(t, err)
+	}
 	var st struct {
 		Config map[string]any `yaml:"config"`
 	}
-	ReadYAML(t, "Pulumi."+stackName+".yaml", &st)
+	require.NoError(t, yaml.Unmarshal(data, &st))
 	for k, v := range st.Config {
 		cfg[k] = ConfigValue(t, v)
 	}
@@ -90,7 +109,14 @@ func ConfigValue(t testing.TB, v any) string {
 // the stack outputs it exported.
 func Run(t testing.TB, stackName string, cfg map[string]string) (*Result, error) {
 	t.Helper()
+	return RunAs(t, azuremock.DeployerObjectID, stackName, cfg)
+}
+
+// RunAs is Run with another identity running the deployment (its Entra ID object ID).
+func RunAs(t testing.TB, deployer, stackName string, cfg map[string]string) (*Result, error) {
+	t.Helper()
 	cloud := azuremock.New()
+	cloud.Deployer = deployer
 	resources, outputs, err := azuremock.Run(stack.Program, cloud, Project, stackName, cfg)
 	require.Empty(t, cloud.Probed(), "placeholder addresses that depend on the order of creation")
 	return &Result{Resources: resources, Outputs: outputs}, err

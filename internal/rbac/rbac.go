@@ -10,6 +10,10 @@ import (
 	"github.com/hubspoke/private-aks/internal/azureid"
 )
 
+// DeployerKey names the deploying identity in its assignments' names: whichever identity runs a
+// preview or an `up`, the names stay the same.
+const DeployerKey = "the deploying identity"
+
 // Args is one grant. Every field is required unless its comment says otherwise.
 type Args struct {
 	Role      string // a built-in role's GUID (azureid)
