@@ -2,7 +2,10 @@ package tests
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -12,6 +15,7 @@ import (
 	"github.com/hubspoke/private-aks/internal/azuremock"
 	"github.com/hubspoke/private-aks/internal/azuretype"
 	"github.com/hubspoke/private-aks/internal/mocktest"
+	"github.com/hubspoke/private-aks/internal/rbac"
 )
 
 // What Azure refuses, or lets deploy broken, although the SDK's types allow it: each test runs
@@ -366,4 +370,31 @@ func TestRoleAssignmentNamesDoNotDependOnWhoRunsTheDeployment(t *testing.T) {
 	asDeployer, asSomeoneElse := names(azuremock.DeployerObjectID), names(someoneElse)
 	require.Len(t, asDeployer, 6, "the control plane's two grants, AcrPull, the secrets reader, and the deployer's two")
 	assert.Equal(t, asDeployer, asSomeoneElse)
+}
+
+func TestTheProgramAssignsExactlyTheRolesTheDeployIdentityMayAssign(t *testing.T) {
+	// Azure built-in roles (Microsoft Learn, "Azure built-in roles", checked 2026-12-05).
+	want := []string{
+		"4d97b98b-1d4f-4787-a291-c67834d212e7", // Network Contributor: the cluster identity, on the spoke VNet and route table
+		"b12aa53e-6015-4669-85d0-8515ebb3ae7f", // Private DNS Zone Contributor: the cluster identity, on a custom zone
+		"b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b", // Azure Kubernetes Service RBAC Cluster Admin: the admins
+		"7f951dda-4ed3-4680-a7ca-43fe172d538d", // AcrPull: the kubelet identity
+		"4633458b-17de-408a-b874-0445c86b69e6", // Key Vault Secrets User: the secrets provider, a workload identity
+		"b86a8fe4-44ce-4948-aee5-eccb2c155cd7", // Key Vault Secrets Officer: the admins
+	}
+	assigned := map[string]bool{}
+	runs := variants(t)
+	// A custom zone (Private DNS Zone Contributor) and a workload identity (Secrets User).
+	withWorkload, err := mocktest.Run(t, "dev", mocktest.WithConfig(t, mocktest.All(mocktest.DNSMode("azure"),
+		mocktest.Set("keyVault", "workloadIdentity", map[string]any{"namespace": "payments", "serviceAccount": "api"}))))
+	require.NoError(t, err)
+	runs["dev-custom-zone-workload-identity"] = withWorkload
+	for _, res := range runs {
+		for _, ra := range res.OfType(azuretype.RoleAssignment) {
+			id := mocktest.Str(ra.Inputs, "roleDefinitionId")
+			assigned[id[strings.LastIndex(id, "/")+1:]] = true
+		}
+	}
+	assert.ElementsMatch(t, want, slices.Collect(maps.Keys(assigned)), "the roles the program assigns")
+	assert.ElementsMatch(t, want, rbac.ProgramRoles, "the list the deploy identity's condition is built from")
 }

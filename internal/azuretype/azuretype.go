@@ -4,7 +4,12 @@
 // so a new type is added here once.
 package azuretype
 
-import "time"
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
 
 // Type tokens, as the SDK registers them.
 const (
@@ -145,3 +150,61 @@ var Parents = map[string]Parent{
 	PrivateDNSZoneGroup: {PrivateEndpoint, "privateEndpointName"},
 	FederatedCredential: {Identity, "resourceName"},
 }
+
+// namespaces are the resource provider namespaces behind the SDK modules the program and the
+// bootstrap use (Microsoft Learn, "Azure resource providers and types", checked 2026-12-05): a
+// subscription must have each registered before a resource of it can be created
+// (MissingSubscriptionRegistration).
+var namespaces = map[string]string{
+	"resources":           "Microsoft.Resources",
+	"network":             "Microsoft.Network",
+	"compute":             "Microsoft.Compute",
+	"managedidentity":     "Microsoft.ManagedIdentity",
+	"authorization":       "Microsoft.Authorization",
+	"containerservice":    "Microsoft.ContainerService",
+	"operationalinsights": "Microsoft.OperationalInsights",
+	"insights":            "Microsoft.Insights",
+	"containerregistry":   "Microsoft.ContainerRegistry",
+	"keyvault":            "Microsoft.KeyVault",
+	"storage":             "Microsoft.Storage",
+}
+
+// Namespace is the resource provider namespace of a type token: azure-native:network:VirtualNetwork
+// and azure-native:containerservice/v20241001:ManagedCluster give Microsoft.Network and
+// Microsoft.ContainerService.
+func Namespace(typ string) (string, error) {
+	parts := strings.Split(typ, ":")
+	if len(parts) != 3 || parts[0] != "azure-native" {
+		return "", fmt.Errorf("%s is not an azure-native type token", typ)
+	}
+	module, _, _ := strings.Cut(parts[1], "/")
+	ns, ok := namespaces[module]
+	if !ok {
+		return "", fmt.Errorf("%s: no resource provider namespace known for the SDK module %q (add it to azuretype's namespaces)", typ, module)
+	}
+	return ns, nil
+}
+
+// Namespaces are the resource provider namespaces of every type in Table, sorted.
+func Namespaces() ([]string, error) {
+	var out []string
+	for typ := range Table {
+		ns, err := Namespace(typ)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ns)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// Feature is a subscription feature (Azure Feature Exposure Control) to register under its
+// provider's namespace.
+type Feature struct {
+	Namespace, Name string
+}
+
+// Features are the subscription features the program needs registered: none today. A feature is
+// never registered on the fly by a deployment; the bootstrap's register command does it.
+var Features []Feature

@@ -3,6 +3,10 @@
 package rbac
 
 import (
+	"fmt"
+	"slices"
+	"strings"
+
 	"github.com/google/uuid"
 	authorization "github.com/pulumi/pulumi-azure-native-sdk/authorization/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -28,9 +32,37 @@ type Args struct {
 	PrincipalType string
 }
 
+// ProgramRoles are every built-in role the program assigns, and the only ones it may: the deploy
+// identity's delegation condition (DelegationCondition, in the bootstrap) is built from this list,
+// so a role assigned outside it would fail with AuthorizationFailed in Azure.
+var ProgramRoles = []string{
+	azureid.NetworkContributorRole, azureid.PrivateDNSZoneContributorRole, azureid.AKSRBACClusterAdminRole,
+	azureid.AcrPullRole, azureid.KeyVaultSecretsUserRole, azureid.KeyVaultSecretsOfficerRole,
+}
+
+// DelegationCondition is the ABAC condition (version 2.0) that lets a "Role Based Access Control
+// Administrator" add and remove assignments of these roles only (Microsoft Learn, "Examples to
+// delegate Azure role assignment management with conditions", Constrain roles; checked 2026-12-05).
+func DelegationCondition(roles []string) string {
+	list := strings.Join(roles, ", ")
+	return "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR " +
+		"(@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {" + list + "})) AND " +
+		"((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR " +
+		"(@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {" + list + "}))"
+}
+
 // Assign registers the role assignment as name, with opts (a parent's option also serves the
-// subscription lookup).
+// subscription lookup). A role outside ProgramRoles is an error.
 func Assign(ctx *pulumi.Context, name string, args Args, parent pulumi.ResourceOrInvokeOption) (*authorization.RoleAssignment, error) {
+	if !slices.Contains(ProgramRoles, args.Role) {
+		return nil, fmt.Errorf("%s: role %s is not in rbac.ProgramRoles, which the deploy identity may assign", name, args.Role)
+	}
+	return Grant(ctx, name, args, parent)
+}
+
+// Grant registers any role assignment: the bootstrap's, made by whoever prepares the
+// subscription.
+func Grant(ctx *pulumi.Context, name string, args Args, parent pulumi.ResourceOrInvokeOption) (*authorization.RoleAssignment, error) {
 	key := args.Key
 	if key == nil {
 		key = args.Principal
