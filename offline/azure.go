@@ -122,6 +122,10 @@ func claims(typ string, in resource.PropertyMap) []claim {
 		add("firewall policy "+str("firewallPolicyName"), true)
 	case azuretype.ManagedCluster, azuretype.AgentPool:
 		add("cluster "+str("resourceName"), true)
+	case azuretype.FederatedCredential:
+		// ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity (Microsoft Learn,
+		// "Workload identity federation considerations": no concurrent writes on one identity).
+		add("identity "+str("resourceName"), true)
 	}
 	return out
 }

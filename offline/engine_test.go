@@ -33,14 +33,18 @@ func openEngine(t *testing.T, repoRoot, stackName string) (context.Context, *off
 	return openEngineWith(t, offline.Options{RepoRoot: repoRoot, Stack: stackName})
 }
 
-// openEngineWith opens a session with the policy pack on every preview and up.
+// openEngineWith opens a session, for the main program with the policy pack on every preview
+// and up.
 func openEngineWith(t *testing.T, opts offline.Options) (context.Context, *offline.Session) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), engineTimeout)
 	t.Cleanup(cancel)
 	cli, err := offline.FindCLI("..")
 	require.NoError(t, err, "`make test-deps` builds the pinned CLI into bin/")
-	opts.CLI, opts.StateDir, opts.PolicyPack = cli, t.TempDir(), policyPack(t)
+	opts.CLI, opts.StateDir = cli, t.TempDir()
+	if opts.Project == "" { // the main program's pack; the bootstrap is another project
+		opts.PolicyPack = policyPack(t)
+	}
 	s, err := offline.Open(ctx, opts)
 	require.NoError(t, err)
 	return ctx, s

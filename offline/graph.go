@@ -13,17 +13,17 @@ import (
 // it depends on (explicit DependsOn and the resources its inputs came from).
 type Graph map[string][]string
 
-// ProgramGraph runs program under Pulumi's mocks with a stack's configuration (as the CLI reads
+// ProgramGraph runs project's program under Pulumi's mocks with a stack's configuration (as the CLI reads
 // it) and returns its dependency graph. The engine gives a provider no dependencies, so this is
 // how the offline Azure learns which of its operations are ordered.
-func ProgramGraph(program pulumi.RunFunc, stack string, config auto.ConfigMap) (Graph, error) {
+func ProgramGraph(program pulumi.RunFunc, project, stack string, config auto.ConfigMap) (Graph, error) {
 	values := map[string]string{}
 	for k, v := range config {
 		values[k] = v.Value
 	}
 	cloud := azuremock.New()
 	cloud.Lenient = true
-	resources, _, err := azuremock.Run(program, cloud, Project, stack, values)
+	resources, _, err := azuremock.Run(program, cloud, project, stack, values)
 	if err != nil {
 		return nil, fmt.Errorf("running the program under mocks for its dependency graph: %w", err)
 	}

@@ -4,6 +4,7 @@
 package offline
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -19,7 +20,7 @@ import (
 	"github.com/hubspoke/private-aks/stack"
 )
 
-// Project is the Pulumi project name, as in Pulumi.yaml.
+// Project is the main program's Pulumi project name, as in Pulumi.yaml.
 const Project = deploy.Project
 
 // Options says where a session finds the project and keeps its state.
@@ -31,8 +32,10 @@ type Options struct {
 	CLI      string    // the Pulumi CLI; empty finds it with FindCLI(RepoRoot)
 	// PolicyPack is optional: the policy pack's binary, run on every preview and up.
 	PolicyPack string
-	// Program is optional: what runs instead of stack.Program (a test's broken variant).
+	// Program is optional: what runs instead of stack.Program (a test's broken variant, the
+	// bootstrap); Project is then its project's name (default Project).
 	Program pulumi.RunFunc
+	Project string
 	// Azure sets how the offline Azure behaves: time scale, injected failures, policy tags.
 	Azure AzureOptions
 }
@@ -59,6 +62,7 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 	if opts.Progress == nil {
 		opts.Progress = io.Discard
 	}
+	opts.Project = cmp.Or(opts.Project, Project)
 	cli := opts.CLI
 	if cli == "" {
 		var err error
@@ -81,7 +85,7 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 		}
 		if file != "Pulumi.yaml" {
 			// What a user sets before `up` (an SSH key, an admin group), as offline stand-ins.
-			if data, standIns, err = standin.Fill(Project, data); err != nil {
+			if data, standIns, err = standin.Fill(opts.Project, data); err != nil {
 				return nil, fmt.Errorf("%s: %w", file, err)
 			}
 		}
@@ -110,7 +114,7 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 	if program == nil {
 		program = stack.Program
 	}
-	st, err := auto.UpsertStackInlineSource(ctx, opts.Stack, Project, program,
+	st, err := auto.UpsertStackInlineSource(ctx, opts.Stack, opts.Project, program,
 		auto.WorkDir(workDir), auto.EnvVars(env), auto.Pulumi(command))
 	if err != nil {
 		return nil, err
@@ -139,7 +143,7 @@ func (s *Session) Up(ctx context.Context) (auto.UpResult, error) {
 	if err != nil {
 		return auto.UpResult{}, err
 	}
-	s.azure.begin(ProgramGraph(s.program, s.opts.Stack, config))
+	s.azure.begin(ProgramGraph(s.program, s.opts.Project, s.opts.Stack, config))
 	return s.Stack.Up(ctx)
 }
 

@@ -1,15 +1,12 @@
 package privatelink
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-
-	authorization "github.com/pulumi/pulumi-azure-native-sdk/authorization/v2"
 	containerregistry "github.com/pulumi/pulumi-azure-native-sdk/containerregistry/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/hubspoke/private-aks/dns"
 	"github.com/hubspoke/private-aks/internal/azureid"
+	"github.com/hubspoke/private-aks/internal/platform"
 	"github.com/hubspoke/private-aks/internal/rbac"
 )
 
@@ -17,7 +14,7 @@ import (
 type RegistryArgs struct {
 	Location          string
 	ResourceGroupName pulumi.StringInput
-	// NamePrefix begins the globally unique name (5-50 letters and digits): uniqueName adds a
+	// NamePrefix begins the globally unique name (5-50 letters and digits): platform.UniqueName adds a
 	// suffix of azureid.UniqueSuffixLength characters.
 	NamePrefix    string
 	ZoneRedundant bool // optional: where the stack has availability zones
@@ -49,7 +46,7 @@ func NewRegistry(ctx *pulumi.Context, name string, args RegistryArgs, opts ...pu
 	}
 	registry, err := containerregistry.NewRegistry(ctx, name, &containerregistry.RegistryArgs{
 		ResourceGroupName: args.ResourceGroupName,
-		RegistryName:      uniqueName(ctx, args.NamePrefix, args.ResourceGroupName, parent),
+		RegistryName:      platform.UniqueName(ctx, args.NamePrefix, args.ResourceGroupName, parent),
 		Location:          pulumi.String(args.Location),
 		// Private endpoints need Premium (Microsoft Learn, container registry Private Link).
 		Sku: containerregistry.SkuArgs{Name: pulumi.String(containerregistry.SkuNamePremium)},
@@ -73,17 +70,6 @@ func NewRegistry(ctx *pulumi.Context, name string, args RegistryArgs, opts ...pu
 	r.Name = registry.Name
 	r.LoginServer = registry.LoginServer
 	return r, ctx.RegisterResourceOutputs(r, pulumi.Map{"name": r.Name, "loginServer": r.LoginServer})
-}
-
-// uniqueName is a globally unique yet stable name: prefix and six hex characters derived from the
-// subscription and the resource group, so the same stack always gets the same name and two
-// subscriptions do not collide.
-func uniqueName(ctx *pulumi.Context, prefix string, resourceGroup pulumi.StringInput, parent pulumi.ResourceOrInvokeOption) pulumi.StringOutput {
-	subscriptionID := authorization.GetClientConfigOutput(ctx, parent).SubscriptionId()
-	return pulumi.All(subscriptionID, resourceGroup).ApplyT(func(v []any) string {
-		sum := sha256.Sum256([]byte(v[0].(string) + "/" + v[1].(string)))
-		return prefix + hex.EncodeToString(sum[:])[:azureid.UniqueSuffixLength]
-	}).(pulumi.StringOutput)
 }
 
 // grant assigns a built-in role on scope to an identity AKS or this stack created.

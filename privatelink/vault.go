@@ -10,6 +10,7 @@ import (
 
 	"github.com/hubspoke/private-aks/dns"
 	"github.com/hubspoke/private-aks/internal/azureid"
+	"github.com/hubspoke/private-aks/internal/platform"
 	"github.com/hubspoke/private-aks/internal/rbac"
 )
 
@@ -83,7 +84,7 @@ func NewVault(ctx *pulumi.Context, name string, args VaultArgs, opts ...pulumi.R
 	}
 	vault, err := keyvault.NewVault(ctx, name, &keyvault.VaultArgs{
 		ResourceGroupName: args.ResourceGroupName,
-		VaultName:         uniqueName(ctx, args.NamePrefix, generation(args.ResourceGroupName, args.Generation), parent),
+		VaultName:         platform.UniqueName(ctx, args.NamePrefix, generation(args.ResourceGroupName, args.Generation), parent),
 		Location:          pulumi.String(args.Location),
 		Properties:        properties,
 		Tags:              tags,

@@ -49,9 +49,9 @@ func Placeholders(key, raw string) []Placeholder {
 	return found
 }
 
-// placeholderErrors are the errors for the placeholders still set, each with the command that
+// PlaceholderErrors are the errors for the placeholders still set, each with the command that
 // sets the value.
-func placeholderErrors(project, stack string, found []Placeholder) []error {
+func PlaceholderErrors(project, stack string, found []Placeholder) []error {
 	errs := make([]error, len(found))
 	for i, p := range found {
 		errs[i] = fmt.Errorf("%s: is still the placeholder the stack file ships; set it: pulumi config set --stack %s --path '%s:%s' %s",
@@ -60,9 +60,9 @@ func placeholderErrors(project, stack string, found []Placeholder) []error {
 	return errs
 }
 
-// withoutPlaceholders drops the validation problems of keys that hold a placeholder: their one
+// WithoutPlaceholders drops the validation problems of keys that hold a placeholder: their one
 // error is that the placeholder is still there.
-func withoutPlaceholders(problems []error, found []Placeholder) []error {
+func WithoutPlaceholders(problems []error, found []Placeholder) []error {
 	return slices.DeleteFunc(problems, func(e error) bool {
 		return slices.ContainsFunc(found, func(p Placeholder) bool { return strings.HasPrefix(e.Error(), p.Path+":") })
 	})

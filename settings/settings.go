@@ -244,68 +244,77 @@ func defaults() Settings {
 // Every problem is reported at once, each naming its key; nothing is registered on error.
 func Load(ctx *pulumi.Context) (*Settings, error) {
 	s := defaults()
-	var errs []error
-	var found []Placeholder
-	for _, k := range keys(&s) {
-		raw, err := config.Try(ctx, k.name)
-		if errors.Is(err, config.ErrMissingVar) {
-			if k.required {
-				errs = append(errs, fmt.Errorf("%s: required key is missing (pulumi config set %s ...)", k.name, k.name))
-			}
-			continue
-		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", k.name, err))
-			continue
-		}
-		found = append(found, Placeholders(k.name, raw)...)
-		if err := k.decode(raw); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", k.name, err))
-		}
-	}
+	found, errs := Read(ctx, keys(&s))
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	errs = append(placeholderErrors(ctx.Project(), ctx.Stack(), found), withoutPlaceholders(s.problems(), found)...)
+	errs = append(PlaceholderErrors(ctx.Project(), ctx.Stack(), found), WithoutPlaceholders(s.problems(), found)...)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	return &s, nil
 }
 
-type key struct {
-	name     string
-	required bool
-	decode   func(raw string) error
+// Key is one configuration key of a project's namespace and how its raw value is decoded.
+type Key struct {
+	Name     string
+	Required bool
+	Decode   func(raw string) error
 }
 
-func keys(s *Settings) []key {
-	return []key{
-		{"environment", true, text(&s.Environment)},
-		{"location", true, text(&s.Location)},
-		{"namePrefix", false, text(&s.NamePrefix)},
-		{"tags", false, object(&s.Tags)},
-		{"policyManagedTags", false, object(&s.PolicyManagedTags)},
-		{"protect", false, object(&s.Protect)},
-		{"hub", true, object(&s.Hub)},
-		{"spoke", true, object(&s.Spoke)},
-		{"aks", true, object(&s.Cluster)},
-		{"firewall", false, object(&s.Firewall)},
-		{"dns", false, object(&s.DNS)},
-		{"jumpBox", true, object(&s.JumpBox)},
-		{"monitoring", false, object(&s.Monitoring)},
-		{"registry", false, object(&s.Registry)},
-		{"keyVault", false, object(&s.KeyVault)},
+// Read decodes the keys that are set and returns the placeholders their values still hold, and a
+// key-named error for each key that is missing but required or cannot be decoded.
+func Read(ctx *pulumi.Context, keys []Key) ([]Placeholder, []error) {
+	var errs []error
+	var found []Placeholder
+	for _, k := range keys {
+		raw, err := config.Try(ctx, k.Name)
+		if errors.Is(err, config.ErrMissingVar) {
+			if k.Required {
+				errs = append(errs, fmt.Errorf("%s: required key is missing (pulumi config set %s ...)", k.Name, k.Name))
+			}
+			continue
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", k.Name, err))
+			continue
+		}
+		found = append(found, Placeholders(k.Name, raw)...)
+		if err := k.Decode(raw); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", k.Name, err))
+		}
+	}
+	return found, errs
+}
+
+func keys(s *Settings) []Key {
+	return []Key{
+		{"environment", true, Text(&s.Environment)},
+		{"location", true, Text(&s.Location)},
+		{"namePrefix", false, Text(&s.NamePrefix)},
+		{"tags", false, Object(&s.Tags)},
+		{"policyManagedTags", false, Object(&s.PolicyManagedTags)},
+		{"protect", false, Object(&s.Protect)},
+		{"hub", true, Object(&s.Hub)},
+		{"spoke", true, Object(&s.Spoke)},
+		{"aks", true, Object(&s.Cluster)},
+		{"firewall", false, Object(&s.Firewall)},
+		{"dns", false, Object(&s.DNS)},
+		{"jumpBox", true, Object(&s.JumpBox)},
+		{"monitoring", false, Object(&s.Monitoring)},
+		{"registry", false, Object(&s.Registry)},
+		{"keyVault", false, Object(&s.KeyVault)},
 	}
 }
 
-func text(dst *string) func(string) error {
+// Text decodes a plain string key.
+func Text(dst *string) func(string) error {
 	return func(raw string) error { *dst = raw; return nil }
 }
 
-// object decodes a structured key over its defaults and rejects unknown fields, so a typo in a
+// Object decodes a structured key over its defaults and rejects unknown fields, so a typo in a
 // stack file is an error instead of a silently ignored setting.
-func object(dst any) func(string) error {
+func Object(dst any) func(string) error {
 	return func(raw string) error {
 		dec := json.NewDecoder(bytes.NewReader([]byte(raw)))
 		dec.DisallowUnknownFields()

@@ -41,6 +41,14 @@ const (
 	KeyVaultSecretsUserRole = "4633458b-17de-408a-b874-0445c86b69e6"
 	// KeyVaultSecretsOfficerRole manages a vault's secrets (Azure built-in roles, Security).
 	KeyVaultSecretsOfficerRole = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"
+	// The bootstrap's roles (Azure built-in roles, checked 2026-12-05): Reader and Contributor
+	// (General), Role Based Access Control Administrator (Privileged), Storage Blob Data
+	// Contributor (Storage), Key Vault Crypto User (Security).
+	ReaderRole                     = "acdd72a7-3385-48ef-bd42-f606fba81ae7"
+	ContributorRole                = "b24988ac-6180-42a0-ab88-20f7382dd24c"
+	RBACAdministratorRole          = "f58310d9-a9f6-439a-9e8d-f62e7b41a168"
+	StorageBlobDataContributorRole = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
+	KeyVaultCryptoUserRole         = "12338af0-0e69-4776-bea7-57ae8d297424"
 )
 
 // RoleDefinition is the subscription-scoped ID of a built-in role.

@@ -453,6 +453,12 @@ func (c *Cloud) fillComputed(typ, id string, inputs, state resource.PropertyMap,
 		// One distinct address per name, so that the firewall's and Bastion's cannot be mixed up.
 		h := sha256.Sum256([]byte(inputs["publicIpAddressName"].StringValue()))
 		state["ipAddress"] = resource.NewStringProperty(fmt.Sprintf("20.%d.%d.%d", h[0], h[1], 1+h[2]%254))
+	case azuretype.Key:
+		state["keyUri"] = resource.NewStringProperty(fmt.Sprintf("https://%s.vault.azure.net/keys/%s", inputs["vaultName"].StringValue(), inputs["keyName"].StringValue()))
+	case azuretype.StorageAccount:
+		state["primaryEndpoints"] = resource.NewObjectProperty(resource.PropertyMap{
+			"blob": resource.NewStringProperty("https://" + inputs["accountName"].StringValue() + ".blob.core.windows.net/"),
+		})
 	case azuretype.Identity:
 		name := inputs["resourceName"].StringValue()
 		state["principalId"] = resource.NewStringProperty(uuid.NewSHA1(uuid.NameSpaceOID, []byte("principal:"+name)).String())

@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 
 	"github.com/hubspoke/private-aks/internal/azuretype"
@@ -93,18 +94,17 @@ func (m *Recorder) urn(parent, typ, name string) string {
 func Run(program pulumi.RunFunc, cloud *Cloud, project, stack string, config map[string]string) ([]*Registered, map[string]string, error) {
 	m := NewRecorder(project, stack, cloud)
 	outputs := map[string]string{}
-	var mu sync.Mutex
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
 		if err := program(ctx); err != nil {
 			return err
 		}
+		// Awaited here: an apply on an export made of plain values is not one the run waits for.
 		for k, v := range ctx.GetCurrentExportMap() {
-			pulumi.ToOutput(v).ApplyT(func(x any) any {
-				mu.Lock()
-				defer mu.Unlock()
-				outputs[k] = fmt.Sprint(x)
-				return nil
-			})
+			res, err := internals.UnsafeAwaitOutput(ctx.Context(), pulumi.ToOutput(v))
+			if err != nil || !res.Known {
+				continue // a failed registration behind it is the run's error
+			}
+			outputs[k] = fmt.Sprint(res.Value)
 		}
 		return nil
 	}, pulumi.WithMocks(project, stack, m), func(info *pulumi.RunInfo) { info.Config = config })

@@ -49,7 +49,12 @@ const (
 	PrivateEndpoint        = "azure-native:network:PrivateEndpoint"
 	PrivateDNSZoneGroup    = "azure-native:network:PrivateDnsZoneGroup"
 	FederatedCredential    = "azure-native:managedidentity:FederatedIdentityCredential"
-	Provider               = "pulumi:providers:azure-native"
+	// The bootstrap's: the state backend and its secrets key.
+	StorageAccount = "azure-native:storage:StorageAccount"
+	BlobService    = "azure-native:storage:BlobServiceProperties"
+	BlobContainer  = "azure-native:storage:BlobContainer"
+	Key            = "azure-native:keyvault:Key"
+	Provider       = "pulumi:providers:azure-native"
 )
 
 // Info is what the program knows of one type.
@@ -111,6 +116,10 @@ var Table = map[string]Info{
 	PrivateEndpoint:        {"privateEndpointName", true, 1 * time.Minute, estimate},
 	PrivateDNSZoneGroup:    {"privateDnsZoneGroupName", false, 20 * time.Second, estimate},
 	FederatedCredential:    {"federatedIdentityCredentialResourceName", false, 10 * time.Second, estimate},
+	StorageAccount:         {"accountName", true, 30 * time.Second, estimate},
+	BlobService:            {"blobServicesName", false, 10 * time.Second, estimate},
+	BlobContainer:          {"containerName", false, 10 * time.Second, estimate},
+	Key:                    {"keyName", true, 10 * time.Second, estimate},
 }
 
 // SubnetJoins are, per type, the inputs through which a resource joins a VNet: a subnet's ID, or
@@ -149,6 +158,9 @@ var Parents = map[string]Parent{
 	AgentPool:           {ManagedCluster, "resourceName"},
 	PrivateDNSZoneGroup: {PrivateEndpoint, "privateEndpointName"},
 	FederatedCredential: {Identity, "resourceName"},
+	BlobService:         {StorageAccount, "accountName"},
+	BlobContainer:       {StorageAccount, "accountName"},
+	Key:                 {Vault, "vaultName"},
 }
 
 // namespaces are the resource provider namespaces behind the SDK modules the program and the

@@ -16,10 +16,11 @@ func TestEveryTypeHasItsResourceProvider(t *testing.T) {
 	}
 	namespaces, err := azuretype.Namespaces()
 	require.NoError(t, err)
-	// What the main program's types need (Microsoft Learn, "Azure resource providers and types").
+	// What the program's and the bootstrap's types need (Microsoft Learn, "Azure resource providers
+	// and types").
 	assert.Equal(t, []string{"Microsoft.Authorization", "Microsoft.Compute", "Microsoft.ContainerRegistry", "Microsoft.ContainerService",
 		"Microsoft.Insights", "Microsoft.KeyVault", "Microsoft.ManagedIdentity", "Microsoft.Network", "Microsoft.OperationalInsights",
-		"Microsoft.Resources"}, namespaces)
+		"Microsoft.Resources", "Microsoft.Storage"}, namespaces)
 	ns, err := azuretype.Namespace("azure-native:containerservice/v20241001:ManagedCluster")
 	require.NoError(t, err)
 	assert.Equal(t, "Microsoft.ContainerService", ns, "an API-version module is its service's")

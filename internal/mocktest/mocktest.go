@@ -42,10 +42,16 @@ type DeclaredKey struct {
 // DeclaredKeys reads the config keys Pulumi.yaml declares, with their defaults.
 func DeclaredKeys(t testing.TB) map[string]DeclaredKey {
 	t.Helper()
+	return declaredKeys(t, "")
+}
+
+// declaredKeys reads the keys the Pulumi.yaml in a folder of the repository declares.
+func declaredKeys(t testing.TB, dir string) map[string]DeclaredKey {
+	t.Helper()
 	var proj struct {
 		Config map[string]DeclaredKey `yaml:"config"`
 	}
-	ReadYAML(t, "Pulumi.yaml", &proj)
+	ReadYAML(t, filepath.Join(dir, "Pulumi.yaml"), &proj)
 	return proj.Config
 }
 
@@ -54,27 +60,29 @@ func DeclaredKeys(t testing.TB) map[string]DeclaredKey {
 // Structured values become JSON, as the engine hands them to the program.
 func StackConfig(t testing.TB, stackName string) map[string]string {
 	t.Helper()
-	return stackConfig(t, stackName, true)
+	return ProjectConfig(t, "", Project, stackName, true)
 }
 
 // ShippedStackConfig is a stack's config as the stack file ships it: placeholders unset.
 func ShippedStackConfig(t testing.TB, stackName string) map[string]string {
 	t.Helper()
-	return stackConfig(t, stackName, false)
+	return ProjectConfig(t, "", Project, stackName, false)
 }
 
-func stackConfig(t testing.TB, stackName string, fill bool) map[string]string {
+// ProjectConfig is StackConfig for the project in a folder of the repository (the bootstrap's),
+// with the placeholders filled or not.
+func ProjectConfig(t testing.TB, dir, project, stackName string, fill bool) map[string]string {
 	t.Helper()
 	cfg := map[string]string{}
-	for k, v := range DeclaredKeys(t) {
+	for k, v := range declaredKeys(t, dir) {
 		if v.Default != nil {
 			cfg[k] = ConfigValue(t, v.Default)
 		}
 	}
-	data, err := os.ReadFile(filepath.Join(RepoRoot(t), "Pulumi."+stackName+".yaml"))
+	data, err := os.ReadFile(filepath.Join(RepoRoot(t), dir, "Pulumi."+stackName+".yaml"))
 	require.NoError(t, err)
 	if fill {
-		data, _, err = standin.Fill(Project, data)
+		data, _, err = standin.Fill(project, data)
 		require.NoError(t, err)
 	}
 	var st struct {

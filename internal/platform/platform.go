@@ -1,11 +1,17 @@
 // Package platform creates the plain Azure resources several components start from, the one way
-// this project makes them: resource groups, and Standard static public IPs.
+// this project makes them: resource groups, Standard static public IPs, globally unique names.
 package platform
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+
+	authorization "github.com/pulumi/pulumi-azure-native-sdk/authorization/v2"
 	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2"
 	resources "github.com/pulumi/pulumi-azure-native-sdk/resources/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/hubspoke/private-aks/internal/azureid"
 )
 
 // ResourceGroup registers a resource group (as name) with its Azure name.
@@ -30,4 +36,15 @@ func PublicIP(ctx *pulumi.Context, name string, rgName pulumi.StringInput, azure
 		Zones:                    pulumi.ToStringArray(zones),
 		Tags:                     tags,
 	}, opts...)
+}
+
+// UniqueName is a globally unique Azure name (a registry's, a vault's, a storage account's):
+// prefix and azureid.UniqueSuffixLength hex characters derived from the subscription and the
+// resource group, so the same stack always asks for the same name and another group for another.
+func UniqueName(ctx *pulumi.Context, prefix string, resourceGroup pulumi.StringInput, parent pulumi.ResourceOrInvokeOption) pulumi.StringOutput {
+	subscriptionID := authorization.GetClientConfigOutput(ctx, parent).SubscriptionId()
+	return pulumi.All(subscriptionID, resourceGroup).ApplyT(func(v []any) string {
+		sum := sha256.Sum256([]byte(v[0].(string) + "/" + v[1].(string)))
+		return prefix + hex.EncodeToString(sum[:])[:azureid.UniqueSuffixLength]
+	}).(pulumi.StringOutput)
 }

@@ -30,6 +30,8 @@ type Args struct {
 	// new identity replicates. Empty leaves it for Azure to look up: the SDK would otherwise send
 	// "User", which Azure refuses for a service principal (UnmatchedPrincipalType).
 	PrincipalType string
+	// Condition is optional: an ABAC condition (version 2.0) on the assignment.
+	Condition string
 }
 
 // ProgramRoles are every built-in role the program assigns, and the only ones it may: the deploy
@@ -72,8 +74,14 @@ func Grant(ctx *pulumi.Context, name string, args Args, parent pulumi.ResourceOr
 		kind = args.Principal.ToStringOutput().ApplyT(func(string) *string { return nil }).(pulumi.StringPtrOutput)
 	}
 	subscriptionID := authorization.GetClientConfigOutput(ctx, parent).SubscriptionId()
+	var condition, conditionVersion pulumi.StringPtrInput
+	if args.Condition != "" {
+		condition, conditionVersion = pulumi.String(args.Condition), pulumi.String("2.0")
+	}
 	return authorization.NewRoleAssignment(ctx, name, &authorization.RoleAssignmentArgs{
 		Scope:            args.Scope,
+		Condition:        condition,
+		ConditionVersion: conditionVersion,
 		RoleDefinitionId: azureid.RoleDefinition(subscriptionID, args.Role),
 		PrincipalId:      args.Principal,
 		PrincipalType:    kind,

@@ -19,6 +19,9 @@ var Values = map[string]string{
 	"jumpBox.sshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKgjz0jwcz5Y7Tnee+4GCYEyqEKOlIDjdmLz95MMTKBu offline-stand-in",
 	// A GUID that names no group in any directory.
 	"aks.adminGroupObjectIds[0]": "5e3c0f0a-7b1d-4c2e-9f8a-1d2c3b4a5f60",
+	// The bootstrap's: a repository and an operator's object ID.
+	"github.repository": "contoso/platform-aks",
+	"operators[0]":      "7a1b2c3d-4e5f-4a6b-9c8d-0e1f2a3b4c5d",
 }
 
 // Fill returns a stack file (Pulumi.<stack>.yaml) with every placeholder of project's keys
