@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -90,8 +91,9 @@ func Check(st Stack, listing []byte) error {
 		offered = append(offered, m.Version)
 	}
 	slices.Sort(offered)
-	return fmt.Errorf("%s: aks.kubernetesVersion %s is not offered in %s with standard support (%s); offered: %s (az aks get-versions --location %s)",
-		st.File, st.KubernetesVersion, st.Location, standardSupport, strings.Join(offered, ", "), st.Location)
+	stack := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(st.File), "Pulumi."), ".yaml")
+	return fmt.Errorf("%s: aks.kubernetesVersion %s is not offered in %s with standard support (%s); offered: %s (az aks get-versions --location %s); set one: pulumi config set --stack %s --path 'hubspoke:aks.kubernetesVersion' <version>",
+		st.File, st.KubernetesVersion, st.Location, standardSupport, strings.Join(offered, ", "), st.Location, stack)
 }
 
 // Ask checks the stack's version against what AKS offers in its region now (`az aks

@@ -38,14 +38,15 @@ func TestVersionsAKSDoesNotOfferWithStandardSupportAreRefused(t *testing.T) {
 		{"1.36", ""},
 		{"1.36.1", ""},
 		{"1.34", ""},
-		{"1.33", "Pulumi.dev.yaml: aks.kubernetesVersion 1.33 is not offered in westeurope with standard support (KubernetesOfficial); " + offered},
+		{"1.33", "Pulumi.dev.yaml: aks.kubernetesVersion 1.33 is not offered in westeurope with standard support (KubernetesOfficial); " + offered +
+			"; set one: pulumi config set --stack dev --path 'hubspoke:aks.kubernetesVersion' <version>"},
 		{"1.37", "aks.kubernetesVersion 1.37 is not offered"},
 		{"1.36.99", "aks.kubernetesVersion 1.36.99 is not offered"},
 		{"1.30", "aks.kubernetesVersion 1.30 is not offered"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.version, func(t *testing.T) {
-			err := Check(Stack{File: "Pulumi.dev.yaml", Location: "westeurope", KubernetesVersion: tc.version}, listing(t))
+			err := Check(Stack{File: "../../Pulumi.dev.yaml", Location: "westeurope", KubernetesVersion: tc.version}, listing(t))
 			if tc.want == "" {
 				assert.NoError(t, err)
 				return
