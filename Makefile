@@ -3,7 +3,7 @@
 PULUMI_VERSION := v3.274.1
 STACK ?= dev
 
-.PHONY: pulumi preview-deps test-deps preview test topology policy-pack mutants deploy deploy-preview
+.PHONY: pulumi preview-deps test-deps preview test topology policy-pack mutants deploy deploy-preview verify
 
 pulumi:
 	@if [ ! -x bin/pulumi ] && command -v pulumi >/dev/null 2>&1; then echo "using $$(command -v pulumi)"; \
@@ -73,3 +73,8 @@ topology: pulumi preview-deps
 	go run ./cmd/offline -stack dev -quiet >/dev/null
 	mkdir -p docs
 	cp out/dev/topology.dot out/dev/topology.svg docs/
+
+# After a deployment: the article's claims checked on the deployed stack through Azure's run
+# commands (cmd/verify), each with its evidence; fails unless all pass.
+verify:
+	go run ./cmd/verify -stack $(STACK)

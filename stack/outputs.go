@@ -18,6 +18,8 @@ func exportOutputs(ctx *pulumi.Context, cfg *settings.Settings, p *Platform, w *
 	ctx.Export("spokeResourceGroupName", p.Spoke.ResourceGroupName)
 	ctx.Export("hubVnetId", p.Hub.VNetID)
 	ctx.Export("spokeVnetId", p.Spoke.VNetID)
+	// cmd/verify checks that private names resolve inside it.
+	ctx.Export("spokeAddressSpace", pulumi.String(cfg.Spoke.AddressSpace.String()))
 	ctx.Export("firewallPublicIp", p.FirewallPublicIP)
 	ctx.Export("firewallPrivateIp", p.FirewallPrivateIP)
 	ctx.Export("clusterName", c.Name)
@@ -30,6 +32,9 @@ func exportOutputs(ctx *pulumi.Context, cfg *settings.Settings, p *Platform, w *
 	ctx.Export("clusterAccessFromJumpBox", pulumi.Sprintf(
 		"az aks get-credentials --resource-group %s --name %s --overwrite-existing && kubelogin convert-kubeconfig -l azurecli && kubectl get nodes",
 		p.Spoke.ResourceGroupName, c.Name))
+	// Run from a workstation or CI, with no line of sight to the API server: the AKS run command.
+	ctx.Export("clusterCommandInvoke", pulumi.Sprintf(
+		"az aks command invoke --resource-group %s --name %s --command 'kubectl get nodes'", p.Spoke.ResourceGroupName, c.Name))
 	if cfg.Hub.Bastion {
 		// Run from a workstation: SSH to the jump box through Bastion, or a local tunnel to it.
 		ctx.Export("jumpBoxSsh", pulumi.Sprintf("az network bastion ssh --resource-group %s --name %s --target-resource-id %s --auth-type ssh-key --username %s --ssh-key ~/.ssh/id_ed25519",

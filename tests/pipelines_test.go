@@ -109,15 +109,18 @@ func pinnedCLI(t *testing.T) string {
 
 func TestEveryDeployPathRunsTheOneDeployCommand(t *testing.T) {
 	version := pinnedCLI(t)
-	for _, wf := range []struct{ file, job, deploy string }{
-		{"pull-request.yml", "preview", `make deploy-preview STACK="${{ vars.PULUMI_STACK_PREFIX }}${{ matrix.stack }}"`},
-		{"pulumi-up.yml", "up", `make deploy STACK="${{ vars.PULUMI_STACK_PREFIX }}${{ inputs.stack }}"`},
+	for _, wf := range []struct{ file, job, deploy, verify string }{
+		{"pull-request.yml", "preview", `make deploy-preview STACK="${{ vars.PULUMI_STACK_PREFIX }}${{ matrix.stack }}"`, ""},
+		{"pulumi-up.yml", "up", `make deploy STACK="${{ vars.PULUMI_STACK_PREFIX }}${{ inputs.stack }}"`,
+			`make verify STACK="${{ vars.PULUMI_STACK_PREFIX }}${{ inputs.stack }}"`},
 	} {
-		login, install, deploy := -1, -1, -1
+		login, install, deploy, verify := -1, -1, -1, -1
 		for i, step := range workflowSteps(t, wf.file, wf.job) {
 			switch {
 			case step["run"] == wf.deploy:
 				deploy = i
+			case wf.verify != "" && step["run"] == wf.verify:
+				verify = i
 			case strings.HasPrefix(fmt.Sprint(step["uses"]), "pulumi/actions@"):
 				install = i
 				with, _ := step["with"].(map[string]any)
@@ -134,6 +137,9 @@ func TestEveryDeployPathRunsTheOneDeployCommand(t *testing.T) {
 		require.NotEqual(t, -1, login, "%s logs in to Azure", wf.file)
 		assert.Less(t, login, deploy, "%s logs in first", wf.file)
 		assert.Less(t, install, deploy, "%s installs the CLI first", wf.file)
+		if wf.verify != "" {
+			assert.Less(t, deploy, verify, "%s verifies the deployment after it", wf.file)
+		}
 	}
 
 	var azdo struct {

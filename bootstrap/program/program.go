@@ -55,8 +55,17 @@ func Program(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	exportOutputs(ctx, state, ci)
+	exportOutputs(ctx, cfg.stacks(), state, ci)
 	return nil
+}
+
+// stacks are the main project's stacks whose state the bootstrap's backend holds: GitHub's
+// deployment environments, which deploy.yml names after the stacks, else dev and prod.
+func (c *Config) stacks() []string {
+	if c.GitHub != nil {
+		return c.GitHub.Environments
+	}
+	return []string{"dev", "prod"}
 }
 
 // tags are the bootstrap's tags on every taggable resource.
@@ -272,7 +281,7 @@ func NewIdentities(ctx *pulumi.Context, name string, cfg *Config, state *State, 
 
 // exportOutputs are what to paste into GitHub and Azure DevOps, and the lines that put the main
 // stack's state here.
-func exportOutputs(ctx *pulumi.Context, state *State, ci *Identities) {
+func exportOutputs(ctx *pulumi.Context, stacks []string, state *State, ci *Identities) {
 	client := authorization.GetClientConfigOutput(ctx)
 	variables := pulumi.StringMap{
 		"AZURE_TENANT_ID":         client.TenantId(),
@@ -291,7 +300,13 @@ func exportOutputs(ctx *pulumi.Context, state *State, ci *Identities) {
 		return strings.Join(lines, "\n")
 	}).(pulumi.StringOutput))
 	ctx.Export("pulumiLogin", pulumi.Sprintf("AZURE_STORAGE_ACCOUNT=%s pulumi login azblob://%s", state.AccountName, stateContainer))
-	ctx.Export("stackInit", pulumi.Sprintf("pulumi stack init <stack> --secrets-provider 'azurekeyvault://%s.vault.azure.net/keys/%s'", state.VaultName, secretsKey))
+	ctx.Export("stackInit", state.VaultName.ApplyT(func(vault string) string {
+		var lines []string
+		for _, stack := range stacks {
+			lines = append(lines, fmt.Sprintf("pulumi stack init %s --secrets-provider 'azurekeyvault://%s.vault.azure.net/keys/%s'", stack, vault, secretsKey))
+		}
+		return strings.Join(lines, "\n")
+	}).(pulumi.StringOutput))
 	ctx.Export("deployCondition", pulumi.String(ci.DeployCondition))
 	// Azure DevOps: two "Workload identity federation (manual)" service connections, one per
 	// identity, each showing the issuer and subject to put in azureDevOps.

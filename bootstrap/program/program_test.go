@@ -61,7 +61,8 @@ func TestTheStateIsReachedWithEntraIDOnlyAndKeptRecoverable(t *testing.T) {
 
 	name := mocktest.Str(account.State, "name")
 	assert.Equal(t, "AZURE_STORAGE_ACCOUNT="+name+" pulumi login azblob://state", res.Outputs["pulumiLogin"])
-	assert.Equal(t, "pulumi stack init <stack> --secrets-provider 'azurekeyvault://"+mocktest.Str(vault.State, "name")+".vault.azure.net/keys/pulumi-secrets'", res.Outputs["stackInit"])
+	provider := " --secrets-provider 'azurekeyvault://" + mocktest.Str(vault.State, "name") + ".vault.azure.net/keys/pulumi-secrets'"
+	assert.Equal(t, "pulumi stack init dev"+provider+"\npulumi stack init prod"+provider, res.Outputs["stackInit"], "the stack file's environments")
 	assert.Contains(t, res.Outputs["githubCommands"], "gh variable set AZURE_STORAGE_ACCOUNT --body "+name+"\n")
 	assert.Contains(t, res.Outputs["githubCommands"], "gh variable set PULUMI_BACKEND_URL --body azblob://state")
 }

@@ -3,6 +3,9 @@ package mutants_test
 import (
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -27,12 +30,28 @@ func TestEveryMutantAppliesOnceAndNamesTestPackages(t *testing.T) {
 		if assert.NoError(t, err) {
 			assert.NotEqual(t, string(src), string(mutated), m.ID)
 		}
+		var names []string
 		for _, pkg := range m.Packages {
 			tests, _ := filepath.Glob(filepath.Join(root, pkg, "*_test.go"))
 			assert.NotEmpty(t, tests, "%s: %s has no tests", m.ID, pkg)
+			for _, file := range tests {
+				src, err := os.ReadFile(file)
+				require.NoError(t, err)
+				for _, match := range testFunc.FindAllStringSubmatch(string(src), -1) {
+					names = append(names, match[1])
+				}
+			}
+		}
+		// A run pattern that matches no test runs nothing, and the mutant survives unnoticed
+		// (its first part, as go test -run splits subtests on '/').
+		if m.Run != "" {
+			run := regexp.MustCompile(strings.Split(m.Run, "/")[0])
+			assert.True(t, slices.ContainsFunc(names, run.MatchString), "%s: run %q matches no test of %v", m.ID, m.Run, m.Packages)
 		}
 	}
 }
+
+var testFunc = regexp.MustCompile(`(?m)^func (Test\w+)\(t \*testing\.T\)`)
 
 func TestAMutantMustApplyExactlyOnce(t *testing.T) {
 	m := mutants.Mutant{ID: "x", File: "f.go", From: "a", To: "b"}
