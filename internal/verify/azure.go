@@ -35,8 +35,6 @@ type Azure struct {
 
 // OnJumpBox runs the script on the jump box and returns what it printed on stdout.
 func (a *Azure) OnJumpBox(ctx context.Context, script string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, a.Timeout)
-	defer cancel()
 	poller, err := a.VMs.BeginRunCommand(ctx, a.Target.HubResourceGroup, a.Target.JumpBox, armcompute.RunCommandInput{
 		CommandID: to.Ptr("RunShellScript"),
 		Script:    []*string{&script},
@@ -44,7 +42,7 @@ func (a *Azure) OnJumpBox(ctx context.Context, script string) (string, error) {
 	if err != nil {
 		return "", explain("the jump box's run command", err)
 	}
-	res, err := poller.PollUntilDone(ctx, &runtime.PollUntilDoneOptions{Frequency: a.Poll})
+	res, err := wait(ctx, poller, a.Poll, a.Timeout)
 	if err != nil {
 		return "", explain("the jump box's run command", err)
 	}
@@ -65,8 +63,6 @@ func (a *Azure) OnJumpBox(ctx context.Context, script string) (string, error) {
 
 // InCluster runs the command in the cluster and returns its logs.
 func (a *Azure) InCluster(ctx context.Context, command string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, a.Timeout)
-	defer cancel()
 	token, err := a.Credential.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{aksServerApp + "/.default"}})
 	if err != nil {
 		return "", fmt.Errorf("a token for the cluster's API server: %w", err)
@@ -78,7 +74,7 @@ func (a *Azure) InCluster(ctx context.Context, command string) (string, error) {
 	if err != nil {
 		return "", explain("the cluster's run command", err)
 	}
-	res, err := poller.PollUntilDone(ctx, &runtime.PollUntilDoneOptions{Frequency: a.Poll})
+	res, err := wait(ctx, poller, a.Poll, a.Timeout)
 	if err != nil {
 		return "", explain("the cluster's run command", err)
 	}
@@ -96,6 +92,30 @@ func (a *Azure) InCluster(ctx context.Context, command string) (string, error) {
 	return logs, nil
 }
 
+// errTooLong is a run command still running at the time limit.
+var errTooLong = errors.New("did not finish in time")
+
+// wait polls until the operation is done, for at most limit; the limit is checked between polls,
+// so that no request is cut off halfway.
+func wait[T any](ctx context.Context, p *runtime.Poller[T], every, limit time.Duration) (T, error) {
+	var zero T
+	deadline := time.Now().Add(limit)
+	for !p.Done() {
+		if time.Now().After(deadline) {
+			return zero, fmt.Errorf("%w (%s)", errTooLong, limit)
+		}
+		if _, err := p.Poll(ctx); err != nil {
+			return zero, err
+		}
+		select {
+		case <-ctx.Done():
+			return zero, ctx.Err()
+		case <-time.After(every):
+		}
+	}
+	return p.Result(ctx)
+}
+
 func deref(s *string) string {
 	if s == nil {
 		return ""
@@ -108,14 +128,11 @@ func lastLine(s string) string {
 	return lines[len(lines)-1]
 }
 
-// explain names Azure's error code (AuthorizationFailed, Conflict, ...) or the timeout.
+// explain names Azure's error code (AuthorizationFailed, Conflict, ...).
 func explain(what string, err error) error {
 	var re *azcore.ResponseError
-	switch {
-	case errors.As(err, &re):
+	if errors.As(err, &re) {
 		return fmt.Errorf("%s: %s (HTTP %d)", what, re.ErrorCode, re.StatusCode)
-	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("%s did not finish in time: %w", what, err)
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
