@@ -10,11 +10,13 @@ import (
 	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2"
 	resources "github.com/pulumi/pulumi-azure-native-sdk/resources/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/hubspoke/private-aks/internal/azuretype"
+	"github.com/hubspoke/private-aks/internal/deploy"
 	"github.com/hubspoke/private-aks/internal/mocktest"
 	"github.com/hubspoke/private-aks/internal/replaceguard"
 	"github.com/hubspoke/private-aks/offline"
@@ -227,4 +229,43 @@ func TestPreviewRefusesToReplaceGuardedResourcesButNotATagEdit(t *testing.T) {
 	assert.Contains(t, err.Error(), "set HUBSPOKE_ALLOW_REPLACE=true to allow it")
 	assert.Contains(t, err.Error(), "cluster (azure-native:containerservice/v20241001:ManagedCluster) is replaced because of")
 	assert.Contains(t, err.Error(), "hub-vnet (azure-native:network:VirtualNetwork) is replaced because of resourceGroupName, virtualNetworkName")
+}
+
+func TestAKubernetesUpgradeMovesOneMinorAndRebuildsOnlyTheJumpBox(t *testing.T) {
+	// dev deployed on 1.35 with kubectl 1.35 on the jump box, then the runbook's next step: 1.36,
+	// and kubectl with it (validation keeps kubectl within one minor of the cluster).
+	root := editedStack(t, "upgrade", func(dev string) string {
+		dev = strings.Replace(dev, `kubernetesVersion: "1.36"`, `kubernetesVersion: "1.35"`, 1)
+		return strings.Replace(dev, "  hubspoke:jumpBox:\n", "  hubspoke:jumpBox:\n    kubectlVersion: 1.35.4\n", 1)
+	})
+	ctx, s := openEngine(t, root, "upgrade")
+	_, err := deploy.Run(ctx, s, deploy.Options{Stack: "upgrade"})
+	require.NoError(t, err)
+	require.NoError(t, s.SetConfig(ctx, offline.Project+":aks.kubernetesVersion", "1.36"))
+	require.NoError(t, s.SetConfig(ctx, offline.Project+":jumpBox.kubectlVersion", "1.36.1"))
+
+	_, steps, err := s.PreviewSteps(ctx)
+	require.NoError(t, err)
+	ops := map[string][]string{} // op -> resource type/name
+	for _, st := range steps {
+		urn := resource.URN(st.URN)
+		ops[st.Op] = append(ops[st.Op], urn.Type().String()+"/"+urn.Name())
+	}
+	// The cluster and its user pool upgrade in place; the jump box, whose cloud-init pins kubectl,
+	// is rebuilt (Azure refuses a change of customData); nothing else is replaced.
+	assert.Contains(t, ops[string(apitype.OpUpdate)], azuretype.ManagedCluster+"/cluster")
+	assert.Contains(t, ops[string(apitype.OpUpdate)], azuretype.AgentPool+"/cluster-user-pool")
+	for _, op := range []apitype.OpType{apitype.OpReplace, apitype.OpCreateReplacement, apitype.OpDeleteReplaced} {
+		assert.Equal(t, []string{azuretype.VM + "/hub-jumpbox"}, ops[string(op)], op)
+	}
+	assert.NoError(t, replaceguard.Check(steps))
+
+	up, err := deploy.Run(ctx, s, deploy.Options{Stack: "upgrade"})
+	require.NoError(t, err, "Azure would refuse an in-place change of the jump box's customData")
+	assert.Equal(t, "1.36.2", up.Outputs["kubernetesVersion"].Value)
+
+	// Two minors at once is refused before anything runs.
+	require.NoError(t, s.SetConfig(ctx, offline.Project+":aks.kubernetesVersion", "1.38"))
+	_, err = deploy.Run(ctx, s, deploy.Options{Stack: "upgrade"})
+	assert.EqualError(t, err, "aks.kubernetesVersion 1.38 is more than one minor version above the 1.36.2 the cluster runs: AKS upgrades one minor version at a time; deploy 1.37 first")
 }

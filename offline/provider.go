@@ -41,6 +41,11 @@ func startMockProvider(ctx context.Context, a *azure) (string, error) {
 			return &rpc.CreateResponse{Id: id, Properties: state}, nil
 		},
 		Update: func(_ context.Context, in *rpc.UpdateRequest) (*rpc.UpdateResponse, error) {
+			if !in.GetPreview() { // azure-native previews the update; Azure refuses it
+				if err := refuseChange(in); err != nil {
+					return nil, err
+				}
+			}
 			_, state, err := a.apply(in.GetUrn(), in.GetNews(), !in.GetPreview(), false)
 			if err != nil {
 				return nil, err
@@ -113,6 +118,38 @@ func (a *azure) read(in *rpc.ReadRequest) (*rpc.ReadResponse, error) {
 		}
 	}
 	return resp, nil
+}
+
+// immutable are the inputs Azure refuses to change on a resource that exists, by type: an update
+// of one fails, where azure-native previews it as an update (pulumi-azure-native#577).
+var immutable = map[string][]string{
+	// "PropertyChangeNotAllowed: Changing property 'customData' is not allowed." (HTTP 409;
+	// Azure/azure-sdk-for-java#1912), and likewise the admin user, computer name and SSH keys:
+	// the whole osProfile is set once, at creation.
+	azuretype.VM: {"osProfile"},
+}
+
+// refuseChange fails an update that changes an input Azure does not let change.
+func refuseChange(in *rpc.UpdateRequest) error {
+	typ := resource.URN(in.GetUrn()).Type().String()
+	if len(immutable[typ]) == 0 {
+		return nil
+	}
+	olds, err := plugin.UnmarshalProperties(in.GetOldInputs(), marshalOptions)
+	if err != nil {
+		return err
+	}
+	news, err := plugin.UnmarshalProperties(in.GetNews(), marshalOptions)
+	if err != nil {
+		return err
+	}
+	for _, key := range immutable[typ] {
+		k := resource.PropertyKey(key)
+		if !olds[k].DeepEquals(news[k]) {
+			return fmt.Errorf("PropertyChangeNotAllowed (HTTP 409 Conflict): %s: Changing property '%s' is not allowed", resource.URN(in.GetUrn()).Name(), key)
+		}
+	}
+	return nil
 }
 
 // replaceKeys are the inputs whose change replaces a resource in azure-native: its Azure name,

@@ -76,6 +76,8 @@ type Cluster struct {
 	Name              pulumi.StringOutput
 	PrivateFQDN       pulumi.StringOutput
 	NodeResourceGroup pulumi.StringOutput
+	// KubernetesVersion is the version the cluster runs, with its patch, as AKS reports it.
+	KubernetesVersion pulumi.StringOutput
 	// RoleAssignments are the grants the control-plane identity holds before the cluster exists.
 	RoleAssignments []pulumi.Resource
 	// Admins says who holds Azure Kubernetes Service RBAC Cluster Admin on the cluster.
@@ -234,10 +236,12 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 	c.Name = cluster.Name
 	c.PrivateFQDN = cluster.PrivateFQDN
 	c.NodeResourceGroup = cluster.NodeResourceGroup.Elem()
+	c.KubernetesVersion = cluster.CurrentKubernetesVersion
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"name":              c.Name,
 		"privateFqdn":       c.PrivateFQDN,
 		"nodeResourceGroup": c.NodeResourceGroup,
+		"kubernetesVersion": c.KubernetesVersion,
 		"admins":            c.Admins,
 	})
 }

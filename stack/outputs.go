@@ -25,6 +25,8 @@ func exportOutputs(ctx *pulumi.Context, cfg *settings.Settings, p *Platform, w *
 	ctx.Export("clusterName", c.Name)
 	ctx.Export("clusterPrivateFqdn", c.PrivateFQDN)
 	ctx.Export("clusterAdmins", c.Admins)
+	// The version running: the deploy command refuses a jump of more than one minor from it.
+	ctx.Export("kubernetesVersion", c.KubernetesVersion)
 	ctx.Export("jumpBoxName", p.JumpBox.Name)
 	ctx.Export("jumpBoxPrivateIp", p.JumpBox.PrivateIP)
 	ctx.Export("privateDnsZoneName", w.Zone.ZoneName)

@@ -47,7 +47,7 @@ var Placeholders = []string{
 	"private addresses (firewall, dynamic NICs, private endpoints): inside their subnet, derived from the resource's name, never the subnet's first two usable addresses",
 	"public IPs: 20.<a>.<b>.<c>, derived from the address's name",
 	"identity principal and client IDs: name-derived UUIDs",
-	"cluster private FQDN: <dnsPrefix>-k8s1a2b3c.<zone>; node resource group: mc-<cluster>-<6 hex> (not Azure's default MC_ name)",
+	"cluster private FQDN: <dnsPrefix>-k8s1a2b3c.<zone>; node resource group: mc-<cluster>-<6 hex> (not Azure's default MC_ name); running version: <MAJOR.MINOR>.2",
 	"kubelet, secrets-provider identities: name-derived UUIDs; OIDC issuer: https://<region>.oic.prod-aks.azure.com/<tenant>/<cluster>/",
 }
 
@@ -478,6 +478,13 @@ func fillCluster(inputs, state resource.PropertyMap) {
 		zone = z.StringValue()[strings.LastIndex(z.StringValue(), "/")+1:]
 	}
 	state["privateFQDN"] = resource.NewStringProperty(fmt.Sprintf("%s-k8s1a2b3c.%s", inputs["dnsPrefix"].StringValue(), zone))
+	// AKS runs a patch of a MAJOR.MINOR version (the offline Azure's auto-upgrade later moves it
+	// to .3): never the bare version the stack file names.
+	if version := inputs["kubernetesVersion"].StringValue(); strings.Count(version, ".") == 1 {
+		state["currentKubernetesVersion"] = resource.NewStringProperty(version + ".2")
+	} else {
+		state["currentKubernetesVersion"] = resource.NewStringProperty(version)
+	}
 	// Not Azure's default MC_<group>_<cluster>_<region>: a program that derives the default
 	// instead of reading this output shows up.
 	h := sha256.Sum256([]byte(inputs["resourceGroupName"].StringValue() + "/" + cluster))

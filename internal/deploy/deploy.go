@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -96,6 +97,11 @@ func (s *Stack) SetConfig(ctx context.Context, path, value string) error {
 	return s.stack.SetConfigWithOptions(ctx, path, auto.ConfigValue{Value: value}, &auto.ConfigOptions{Path: true})
 }
 
+// Outputs reads the stack's outputs (`pulumi stack output --json`); none before the first up.
+func (s *Stack) Outputs(ctx context.Context) (auto.OutputMap, error) {
+	return s.stack.Outputs(ctx)
+}
+
 // Config reads the stack's whole configuration through the CLI (`pulumi config --json`).
 func (s *Stack) Config(ctx context.Context) (auto.ConfigMap, error) {
 	return s.stack.GetAllConfig(ctx)
@@ -111,6 +117,7 @@ type Target interface {
 	PreviewSteps(ctx context.Context) (map[apitype.OpType]int, []replaceguard.Step, error)
 	Up(ctx context.Context) (auto.UpResult, error)
 	Config(ctx context.Context) (auto.ConfigMap, error)
+	Outputs(ctx context.Context) (auto.OutputMap, error)
 }
 
 // Options of one deployment.
@@ -138,6 +145,9 @@ func Run(ctx context.Context, t Target, o Options) (*auto.UpResult, error) {
 			return nil, err
 		}
 	}
+	if err := checkUpgradeStep(ctx, t); err != nil {
+		return nil, err
+	}
 	fmt.Fprintf(o.Report, "== pulumi preview of stack %q, with the policy pack\n", o.Stack)
 	changes, steps, err := t.PreviewSteps(ctx)
 	if err != nil {
@@ -164,6 +174,55 @@ func Run(ctx context.Context, t Target, o Options) (*auto.UpResult, error) {
 	}
 	fmt.Fprintf(o.Report, "Up: %s\n", Summarize(*up.Summary.ResourceChanges))
 	return &up, nil
+}
+
+// checkUpgradeStep refuses a Kubernetes version more than one minor above the one the cluster
+// runs (the stack's kubernetesVersion output), or below it: AKS upgrades the control plane one
+// minor version at a time and never downgrades (Microsoft Learn, "Upgrade options for AKS
+// clusters", checked 2026-12-06). A stack not deployed yet has no such output.
+func checkUpgradeStep(ctx context.Context, t Target) error {
+	outputs, err := t.Outputs(ctx)
+	if err != nil {
+		return err
+	}
+	running, ok := outputs["kubernetesVersion"].Value.(string)
+	if !ok {
+		return nil
+	}
+	config, err := t.Config(ctx)
+	if err != nil {
+		return err
+	}
+	var aks struct {
+		KubernetesVersion string `json:"kubernetesVersion"`
+	}
+	if err := json.Unmarshal([]byte(config[Project+":aks"].Value), &aks); err != nil {
+		return fmt.Errorf("%s:aks: %w", Project, err)
+	}
+	from, to := minor(running), minor(aks.KubernetesVersion)
+	switch {
+	case from < 0 || to < 0:
+		return fmt.Errorf("aks.kubernetesVersion %s or the running %s is not MAJOR.MINOR[.PATCH]", aks.KubernetesVersion, running)
+	case to > from+1:
+		return fmt.Errorf("aks.kubernetesVersion %s is more than one minor version above the %s the cluster runs: AKS upgrades one minor version at a time; deploy 1.%d first",
+			aks.KubernetesVersion, running, from+1)
+	case to < from:
+		return fmt.Errorf("aks.kubernetesVersion %s is below the %s the cluster runs: AKS does not downgrade", aks.KubernetesVersion, running)
+	}
+	return nil
+}
+
+// minor is the minor version of a 1.MINOR[.PATCH] version, -1 when it is not one.
+func minor(version string) int {
+	parts := strings.Split(version, ".")
+	if len(parts) < 2 || len(parts) > 3 || parts[0] != "1" {
+		return -1
+	}
+	n, err := strconv.Atoi(parts[1])
+	if err != nil {
+		return -1
+	}
+	return n
 }
 
 // requireAdminGroups refuses a stack with no admin group: the identity that runs `up` would be

@@ -16,9 +16,10 @@ import (
 
 // target records what a deployment asks of it, in order.
 type target struct {
-	calls  []string
-	steps  []replaceguard.Step
-	config auto.ConfigMap
+	calls   []string
+	steps   []replaceguard.Step
+	config  auto.ConfigMap
+	outputs auto.OutputMap
 }
 
 func (t *target) PreviewSteps(context.Context) (map[apitype.OpType]int, []replaceguard.Step, error) {
@@ -30,6 +31,11 @@ func (t *target) Up(context.Context) (auto.UpResult, error) {
 	t.calls = append(t.calls, "up")
 	changes := map[string]int{"create": 3}
 	return auto.UpResult{Summary: auto.UpdateSummary{ResourceChanges: &changes}}, nil
+}
+
+func (t *target) Outputs(context.Context) (auto.OutputMap, error) {
+	t.calls = append(t.calls, "outputs")
+	return t.outputs, nil
 }
 
 func (t *target) Config(context.Context) (auto.ConfigMap, error) {
@@ -51,18 +57,18 @@ func TestADeploymentChecksPreviewsGuardsThenUps(t *testing.T) {
 		calls   []string
 		err     string
 	}{
-		{"a deployment", deploy.Options{Stack: "dev"}, nil, nil, []string{"preview", "up"}, ""},
+		{"a deployment", deploy.Options{Stack: "dev"}, nil, nil, []string{"outputs", "preview", "up"}, ""},
 		{"a retired version stops it before the preview", deploy.Options{Stack: "dev", CheckVersion: func(context.Context) error { return versionRetired }},
 			nil, nil, nil, "aks.kubernetesVersion 1.33 is not offered"},
-		{"a guarded replacement stops it before up", deploy.Options{Stack: "dev"}, replaceCluster, nil, []string{"preview"},
+		{"a guarded replacement stops it before up", deploy.Options{Stack: "dev"}, replaceCluster, nil, []string{"outputs", "preview"},
 			"set HUBSPOKE_ALLOW_REPLACE=true to allow it"},
-		{"an allowed replacement goes on", deploy.Options{Stack: "dev", AllowReplace: true}, replaceCluster, nil, []string{"preview", "up"}, ""},
-		{"a pull request previews only", deploy.Options{Stack: "dev", PreviewOnly: true}, nil, nil, []string{"preview"}, ""},
+		{"an allowed replacement goes on", deploy.Options{Stack: "dev", AllowReplace: true}, replaceCluster, nil, []string{"outputs", "preview", "up"}, ""},
+		{"a pull request previews only", deploy.Options{Stack: "dev", PreviewOnly: true}, nil, nil, []string{"outputs", "preview"}, ""},
 		{"CI without admin groups is refused", deploy.Options{Stack: "dev", NonInteractive: true}, nil,
-			auto.ConfigMap{"hubspoke:aks": {Value: `{"nodeCount":2}`}}, []string{"preview", "config"},
+			auto.ConfigMap{"hubspoke:aks": {Value: `{"nodeCount":2}`}}, []string{"outputs", "preview", "config"},
 			`stack dev: aks.adminGroupObjectIds is empty, so this pipeline's own identity would become the cluster's only admin; ` +
 				`name the admins group first: pulumi config set --stack dev --path 'hubspoke:aks.adminGroupObjectIds[0]' "$(az ad group show --group <group> --query id -o tsv)"`},
-		{"CI with admin groups deploys", deploy.Options{Stack: "prod", NonInteractive: true}, nil, withAdmins, []string{"preview", "config", "up"}, ""},
+		{"CI with admin groups deploys", deploy.Options{Stack: "prod", NonInteractive: true}, nil, withAdmins, []string{"outputs", "preview", "config", "up"}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -75,6 +81,30 @@ func TestADeploymentChecksPreviewsGuardsThenUps(t *testing.T) {
 				assert.Contains(t, err.Error(), tc.err)
 			}
 			assert.Equal(t, tc.calls, fake.calls)
+		})
+	}
+}
+
+func TestAnUpgradeMovesOneMinorVersionAtATime(t *testing.T) {
+	// The cluster runs 1.35.4 (the stack's kubernetesVersion output, as AKS reports it).
+	running := auto.OutputMap{"kubernetesVersion": {Value: "1.35.4"}}
+	tests := []struct{ version, err string }{
+		{"1.35", ""},
+		{"1.36", ""},
+		{"1.36.1", ""},
+		{"1.37", "aks.kubernetesVersion 1.37 is more than one minor version above the 1.35.4 the cluster runs: AKS upgrades one minor version at a time; deploy 1.36 first"},
+		{"1.34", "aks.kubernetesVersion 1.34 is below the 1.35.4 the cluster runs: AKS does not downgrade"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.version, func(t *testing.T) {
+			fake := &target{outputs: running, config: auto.ConfigMap{"hubspoke:aks": {Value: `{"kubernetesVersion":"` + tc.version + `"}`}}}
+			_, err := deploy.Run(context.Background(), fake, deploy.Options{Stack: "dev"})
+			if tc.err == "" {
+				assert.NoError(t, err)
+				return
+			}
+			assert.EqualError(t, err, tc.err)
+			assert.Equal(t, []string{"outputs", "config"}, fake.calls, "refused before the preview")
 		})
 	}
 }

@@ -5,6 +5,7 @@ package linuxvm
 import (
 	"encoding/base64"
 	"fmt"
+	"slices"
 
 	compute "github.com/pulumi/pulumi-azure-native-sdk/compute/v2"
 	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2"
@@ -99,7 +100,11 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if args.AvailabilitySetID != nil {
 		vmArgs.AvailabilitySet = compute.SubResourceArgs{Id: args.AvailabilitySetID}
 	}
-	vm, err := compute.NewVirtualMachine(ctx, name, vmArgs, opts...)
+	// Azure sets osProfile once (PropertyChangeNotAllowed on customData, the admin user, the SSH
+	// keys): a change rebuilds the VM, which holds no state of its own (cloud-init recreates it),
+	// deleted first since the new one takes the same name and NIC.
+	vmOpts := append(slices.Clone(opts), pulumi.ReplaceOnChanges([]string{"osProfile"}), pulumi.DeleteBeforeReplace(true))
+	vm, err := compute.NewVirtualMachine(ctx, name, vmArgs, vmOpts...)
 	if err != nil {
 		return nil, nil, err
 	}
