@@ -3,7 +3,7 @@
 PULUMI_VERSION := v3.274.1
 STACK ?= dev
 
-.PHONY: pulumi preview-deps test-deps preview test topology policy-pack mutants deploy deploy-preview verify
+.PHONY: pulumi preview-deps test-deps preview test topology policy-pack mutants deploy deploy-preview destroy verify
 
 pulumi:
 	@if [ ! -x bin/pulumi ] && command -v pulumi >/dev/null 2>&1; then echo "using $$(command -v pulumi)"; \
@@ -78,3 +78,8 @@ topology: pulumi preview-deps
 # commands (cmd/verify), each with its evidence; fails unless all pass.
 verify:
 	go run ./cmd/verify -stack $(STACK)
+
+# Tears a stack down: a preview of the destroy, which refuses while anything is protected (prod's
+# protect: true) and deletes nothing, then the destroy.
+destroy: pulumi
+	go run ./cmd/deploy -stack $(STACK) -destroy

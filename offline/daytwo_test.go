@@ -269,3 +269,47 @@ func TestAKubernetesUpgradeMovesOneMinorAndRebuildsOnlyTheJumpBox(t *testing.T) 
 	_, err = deploy.Run(ctx, s, deploy.Options{Stack: "upgrade"})
 	assert.EqualError(t, err, "aks.kubernetesVersion 1.38 is more than one minor version above the 1.36.2 the cluster runs: AKS upgrades one minor version at a time; deploy 1.37 first")
 }
+
+func TestTearingDownProdFollowsTheRunbook(t *testing.T) {
+	ctx, s := openEngine(t, "..", "prod")
+	_, err := s.Up(ctx)
+	require.NoError(t, err)
+	vault := findState(t, ctx, s, azuretype.Vault, "vault")["name"]
+	deployment, err := s.Export(ctx)
+	require.NoError(t, err)
+	st, err := offline.ParseState(deployment)
+	require.NoError(t, err)
+	before := len(st.Resources)
+
+	// protect: true makes the destroy's preview refuse, before anything is deleted.
+	err = s.Destroy(ctx)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "nothing was deleted")
+	assert.Contains(t, err.Error(), "protected")
+	deployment, err = s.Export(ctx)
+	require.NoError(t, err)
+	st, err = offline.ParseState(deployment)
+	require.NoError(t, err)
+	assert.Equal(t, before, len(st.Resources), "nothing was deleted")
+
+	// The runbook: protection off, up (the state drops the protect flags), destroy.
+	require.NoError(t, s.SetConfig(ctx, offline.Project+":protect", "false"))
+	_, err = s.Up(ctx)
+	require.NoError(t, err)
+	require.NoError(t, s.Destroy(ctx))
+	deployment, err = s.Export(ctx)
+	require.NoError(t, err)
+	st, err = offline.ParseState(deployment)
+	require.NoError(t, err)
+	assert.Empty(t, st.Resources, "destroy leaves an empty state")
+
+	// The vault's name stays taken while it is soft-deleted (prod: 90 days, purge protection on).
+	_, err = s.Up(ctx)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "ConflictError: A vault with the same name already exists in deleted state")
+	// A new generation names a new vault.
+	require.NoError(t, s.SetConfig(ctx, offline.Project+":keyVault.generation", "2"))
+	_, err = s.Up(ctx)
+	require.NoError(t, err)
+	assert.NotEqual(t, vault, findState(t, ctx, s, azuretype.Vault, "vault")["name"])
+}

@@ -330,12 +330,14 @@ func checkConfigSet(t *testing.T, c readmeCommand, printed []string, project str
 	path, value := flagValue(args, "path"), args[len(args)-1]
 	key, ok := strings.CutPrefix(path, project+":")
 	require.True(t, ok, "%s: not the %s namespace", where, project)
-	top, field, ok := strings.Cut(key, ".")
-	require.True(t, ok, "%s: a field of a structured key", where)
 	var v any = value
 	if json.Valid([]byte(value)) {
 		require.NoError(t, json.Unmarshal([]byte(value), &v))
 	}
-	_, err = mocktest.Run(t, "dev", mocktest.WithConfig(t, mocktest.Set(top, field, v)))
+	set := func(cfg map[string]any) { cfg[key] = v }
+	if top, field, ok := strings.Cut(key, "."); ok {
+		set = mocktest.Set(top, field, v)
+	}
+	_, err = mocktest.Run(t, "dev", mocktest.WithConfig(t, set))
 	assert.NoError(t, err, "%s is refused by the program", where)
 }

@@ -30,18 +30,19 @@ func main() {
 	preview := flag.Bool("preview", false, "stop after the preview and the replacement guard")
 	pack := flag.String("policy-pack", "bin/policy/hubspoke-policy", "the policy pack's binary (make policy-pack)")
 	summary := flag.String("summary", "", "also write the engine's output to this file (a pull-request comment)")
+	destroy := flag.Bool("destroy", false, "tear the stack down instead: a preview of the destroy (refused while anything is protected), then the destroy")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *stack, *pack, *summary, *preview); err != nil {
+	if err := run(ctx, *stack, *pack, *summary, *preview, *destroy); err != nil {
 		fmt.Fprintln(os.Stderr, "deploy:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, stack, pack, summary string, previewOnly bool) error {
+func run(ctx context.Context, stack, pack, summary string, previewOnly, destroy bool) error {
 	if stack == "" {
-		return fmt.Errorf("usage: deploy -stack <name> [-preview] [-summary <file>]")
+		return fmt.Errorf("usage: deploy -stack <name> [-preview | -destroy] [-summary <file>]")
 	}
 	st, err := aksversions.ReadStack("Pulumi." + path.Base(stack) + ".yaml")
 	if err != nil {
@@ -67,7 +68,11 @@ func run(ctx context.Context, stack, pack, summary string, previewOnly bool) err
 	if err != nil {
 		return fmt.Errorf("stack %s (pulumi stack init %s first): %w", stack, stack, err)
 	}
-	_, err = deploy.Run(ctx, deploy.NewStack(selected, pack, progress), deploy.Options{
+	target := deploy.NewStack(selected, pack, progress)
+	if destroy {
+		return target.Destroy(ctx)
+	}
+	_, err = deploy.Run(ctx, target, deploy.Options{
 		Stack:          stack,
 		CheckVersion:   func(ctx context.Context) error { return aksversions.Ask(ctx, st) },
 		PreviewOnly:    previewOnly,

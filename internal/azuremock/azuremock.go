@@ -66,11 +66,15 @@ type Cloud struct {
 	owner    map[netip.Addr]string   // address -> who holds it
 	holding  map[string]netip.Addr   // holder -> address
 	probed   []string                // holders whose first-choice address was taken
+	// deletedVaults are the names of vaults deleted and so soft-deleted: Key Vault names are
+	// global, and a soft-deleted vault keeps its name for its retention period.
+	deletedVaults map[string]bool
 }
 
 // New is an empty Azure.
 func New() *Cloud {
-	return &Cloud{exists: map[string]int{}, subnets: map[string]netip.Prefix{}, owner: map[netip.Addr]string{}, holding: map[string]netip.Addr{}}
+	return &Cloud{exists: map[string]int{}, subnets: map[string]netip.Prefix{}, owner: map[netip.Addr]string{}, holding: map[string]netip.Addr{},
+		deletedVaults: map[string]bool{}}
 }
 
 // Create answers a create the way Azure does at once (the unit tests' mocks): it refuses what
@@ -120,6 +124,11 @@ func (c *Cloud) Check(typ string, inputs resource.PropertyMap) error {
 	defer c.mu.Unlock()
 	if rg, ok := known(inputs, "resourceGroupName"); ok && typ != azuretype.ResourceGroup && !c.existsLocked(groupID(rg)) {
 		return refused(fmt.Errorf("ResourceGroupNotFound: resource group '%s' could not be found", rg))
+	}
+	if typ == azuretype.Vault && c.deletedVaults[strings.ToLower(name)] {
+		// Key Vault soft delete (Microsoft Learn, "Azure Key Vault soft-delete overview", checked
+		// 2026-12-06): the name is taken until the vault is purged or its retention ends.
+		return refused(fmt.Errorf("ConflictError: A vault with the same name already exists in deleted state. You need to either recover or purge existing key vault"))
 	}
 	if parent, ok := azuretype.Parents[typ]; ok {
 		parentName, _ := known(inputs, parent.NameInput)
@@ -254,7 +263,13 @@ func (c *Cloud) Delete(id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.exists[strings.ToLower(id)]--
+	if kind, name, ok := strings.Cut(id[strings.LastIndex(id, "/providers/mock/")+len("/providers/mock/"):], "/"); ok && kind == vaultKind {
+		c.deletedVaults[strings.ToLower(name)] = true // soft delete is always on
+	}
 }
+
+// vaultKind is the Key Vault's type in the offline Azure's IDs.
+var vaultKind = azuretype.Vault[strings.LastIndex(azuretype.Vault, ":")+1:]
 
 // ClientConfig is the result of getClientConfig: who runs the deployment (Deployer, or
 // DeployerObjectID when unset).

@@ -15,6 +15,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
@@ -84,6 +85,17 @@ func (s *Stack) Up(ctx context.Context) (auto.UpResult, error) {
 		options = append(options, optup.PolicyPacks(s.PolicyPack))
 	}
 	return s.stack.Up(ctx, options...)
+}
+
+// Destroy previews the destroy, then runs it. The preview fails when a resource is protected
+// (the stack's protect: true): without it, the engine would delete everything unprotected before
+// it reached the first protected resource, and leave the stack half destroyed.
+func (s *Stack) Destroy(ctx context.Context) error {
+	if _, err := s.stack.PreviewDestroy(ctx, optdestroy.ProgressStreams(s.Progress)); err != nil {
+		return fmt.Errorf("nothing was deleted: %w", err)
+	}
+	_, err := s.stack.Destroy(ctx, optdestroy.ProgressStreams(s.Progress))
+	return err
 }
 
 // Refresh runs `pulumi refresh`: the state takes what Azure reports now.
