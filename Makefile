@@ -70,7 +70,7 @@ mutants: pulumi test-deps
 
 # Regenerates the committed topology picture from the dev stack.
 topology: pulumi preview-deps
-	go run ./cmd/offline -stack dev -quiet >/dev/null
+	go run ./cmd/offline -stack dev >/dev/null
 	mkdir -p docs
 	cp out/dev/topology.dot out/dev/topology.svg docs/
 

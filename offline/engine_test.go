@@ -1,11 +1,13 @@
 package offline_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -312,4 +314,30 @@ func TestTheOneDeploymentRunsThroughTheEngineAndRefusesCIWithoutAdminGroups(t *t
 	up, err := deploy.Run(ctx, prod, deploy.Options{Stack: "prod", NonInteractive: true})
 	require.NoError(t, err, "prod names its admin group")
 	assert.Positive(t, (*up.Summary.ResourceChanges)["create"])
+}
+
+func TestTheOfflineRunReportsInShortAndItsCountsAgree(t *testing.T) {
+	cli, err := offline.FindCLI("..")
+	require.NoError(t, err, "`make test-deps` builds the pinned CLI into bin/")
+	ctx, cancel := context.WithTimeout(context.Background(), engineTimeout)
+	defer cancel()
+	var report bytes.Buffer
+	opts := offline.Options{RepoRoot: "..", Stack: "dev", CLI: cli, StateDir: t.TempDir(), PolicyPack: policyPack(t)}
+	require.NoError(t, offline.Run(ctx, opts, t.TempDir(), &report, false))
+	out := report.String()
+
+	assert.True(t, strings.HasPrefix(out, "NOTHING IS DEPLOYED."), "it says so first:\n%s", out)
+	assert.NotContains(t, out, "Previewing update", "the engine's own output only with -v")
+	number := func(pattern string) string {
+		m := regexp.MustCompile(pattern).FindStringSubmatch(out)
+		require.NotNil(t, m, "%s in:\n%s", pattern, out)
+		return m[1]
+	}
+	assert.Equal(t, number(`Preview: (\d+) create`), number(`Up: (\d+) create`))
+	assert.Equal(t, number(`Up: (\d+) create`), number(`Resources: (\d+) =`), "the census counts what the engine created")
+	assert.Equal(t, number(`= (\d+) Azure resources`), number(`Deploy-time model \((\d+) Azure resources`), "and what the model counts")
+	// The critical path README gives for dev.
+	assert.Contains(t, out, "critical path 24m45s\n  hub-rg -> firewall-policy -> firewall-network-rules -> firewall-application-rules -> firewall -> firewall-default-route -> cluster -> cluster-user-pool\n")
+	assert.Contains(t, out, "Stack outputs:\n")
+	assert.Contains(t, out, "Placeholders for what Azure computes:\n")
 }

@@ -78,6 +78,16 @@ func DeployModel(st State) (Model, error) {
 }
 
 // String prints the model for people.
+// Summary is the model in a few lines: its critical path and its length.
+func (m Model) Summary() string {
+	var path []string
+	for _, s := range m.CriticalPath {
+		path = append(path, s.URN[strings.LastIndex(s.URN, "::")+2:])
+	}
+	return fmt.Sprintf("Deploy-time model (%d Azure resources, estimated times): critical path %s\n  %s\n  serial sum %s (%.1fx); the whole model: %s\n",
+		m.Resources, m.Length, strings.Join(path, " -> "), m.SerialSum, float64(m.SerialSum)/float64(m.Length), ModelFile)
+}
+
 func (m Model) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Deploy-time model (%d resources; provisioning times per type are estimates, see offline/model.go)\n", m.Resources)

@@ -27,15 +27,16 @@ const (
 
 // Run previews the stack through the engine, applies it to the local state only, and writes the
 // exported state, the engine's dependency graph, the topology picture and the deploy-time model
-// into outDir. report gets the summary; opts.Progress the engine's own output.
-func Run(ctx context.Context, opts Options, outDir string, report io.Writer) error {
+// into outDir. report gets the summary (the whole model when verbose); opts.Progress the engine's
+// own output.
+func Run(ctx context.Context, opts Options, outDir string, report io.Writer, verbose bool) error {
+	fmt.Fprintf(report, "NOTHING IS DEPLOYED. The real Pulumi engine runs stack %s against an offline Azure (a mock azure-native provider),\ninto the local state in %s.\n\n", opts.Stack, opts.StateDir)
 	s, err := Open(ctx, opts)
 	if err != nil {
 		return err
 	}
 	// The deployment every stack gets (cmd/deploy), against the offline Azure. The Kubernetes
 	// version check asks Azure, so it is left out here.
-	fmt.Fprintf(report, "== the real engine against the offline Azure, into the local state in %s; nothing is sent to Azure\n", opts.StateDir)
 	up, err := deploy.Run(ctx, s, deploy.Options{Stack: opts.Stack, AllowReplace: replaceguard.Allowed(), Report: report})
 	if err != nil {
 		return err
@@ -76,7 +77,12 @@ func Run(ctx context.Context, opts Options, outDir string, report io.Writer) err
 	if err := os.WriteFile(filepath.Join(outDir, ModelFile), []byte(model.String()), 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(report, "\n%s\n", model)
+	fmt.Fprintf(report, "%s\n", Census(st))
+	if verbose {
+		fmt.Fprintf(report, "\n%s\n", model)
+	} else {
+		fmt.Fprintf(report, "\n%s\n", model.Summary())
+	}
 
 	fmt.Fprintf(report, "Stack outputs:\n")
 	keys := make([]string, 0, len(up.Outputs))
@@ -87,15 +93,35 @@ func Run(ctx context.Context, opts Options, outDir string, report io.Writer) err
 	for _, k := range keys {
 		fmt.Fprintf(report, "  %-26s %v\n", k, up.Outputs[k].Value)
 	}
-	fmt.Fprintf(report, "\nWritten to %s: %s, %s, %s (+ .svg, .png), %s\n", outDir, StateFile, GraphFile, TopologyFile, ModelFile)
-	fmt.Fprintf(report, "\nNOTHING WAS DEPLOYED. The engine ran against a mock azure-native provider; these values are placeholders for what Azure computes:\n")
+	fmt.Fprintf(report, "\nPlaceholders for what Azure computes:\n")
 	for _, p := range azuremock.Placeholders {
 		fmt.Fprintf(report, "  - %s\n", p)
 	}
 	for _, path := range s.StandIns {
 		fmt.Fprintf(report, "  - %s: a stand-in for the value you set before a real `pulumi up` (%s)\n", path, standin.Values[path])
 	}
+	fmt.Fprintf(report, "\nWritten to %s: %s, %s, %s (+ .svg, .png), %s\n", outDir, StateFile, GraphFile, TopologyFile, ModelFile)
 	return nil
+}
+
+// Census counts the state's resources as the engine does (its "N create" includes the stack, the
+// provider and the component resources) and as the deploy-time model does (Azure resources).
+func Census(st State) string {
+	var azure, components, providers, stacks int
+	for _, r := range st.Resources {
+		switch {
+		case r.Type == "pulumi:pulumi:Stack":
+			stacks++
+		case strings.HasPrefix(r.Type, "pulumi:providers:"):
+			providers++
+		case r.Custom:
+			azure++
+		default:
+			components++
+		}
+	}
+	return fmt.Sprintf("Resources: %d = %d Azure resources (the deploy-time model's) + %d components + %d provider + %d stack",
+		azure+components+providers+stacks, azure, components, providers, stacks)
 }
 
 // WriteTopology writes the topology's DOT source to file and renders it with Graphviz beside it.

@@ -26,12 +26,15 @@ import (
 )
 
 func main() {
-	stack := flag.String("stack", "", "the stack (org/name for Pulumi Cloud); its config is Pulumi.<name>.yaml")
-	preview := flag.Bool("preview", false, "stop after the preview and the replacement guard")
-	pack := flag.String("policy-pack", "bin/policy/hubspoke-policy", "the policy pack's binary (make policy-pack)")
-	summary := flag.String("summary", "", "also write the engine's output to this file (a pull-request comment)")
-	destroy := flag.Bool("destroy", false, "tear the stack down instead: a preview of the destroy (refused while anything is protected), then the destroy")
-	flag.Parse()
+	// Its own flag set: the global one also holds the flags of a logging package Pulumi's SDK
+	// imports, which -h would list.
+	flags := flag.NewFlagSet("deploy", flag.ExitOnError)
+	stack := flags.String("stack", "", "the stack (org/name for Pulumi Cloud); its config is Pulumi.<name>.yaml")
+	preview := flags.Bool("preview", false, "stop after the preview and the replacement guard")
+	pack := flags.String("policy-pack", "bin/policy/hubspoke-policy", "the policy pack's binary (make policy-pack)")
+	summary := flags.String("summary", "", "also write the engine's output to this file (a pull-request comment)")
+	destroy := flags.Bool("destroy", false, "tear the stack down instead: a preview of the destroy (refused while anything is protected), then the destroy")
+	_ = flags.Parse(os.Args[1:])
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := run(ctx, *stack, *pack, *summary, *preview, *destroy); err != nil {
