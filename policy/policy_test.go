@@ -570,6 +570,29 @@ var brokenTwins = []brokenTwin{
 		set(res.First(azuretype.ManagedCluster), false, "addonProfiles", "azurepolicy", "enabled")
 	}, "the cluster runs without the Azure Policy add-on"},
 
+	// cluster-sla-in-production: dev runs Free; tagged prod, it must not.
+	{"cluster-sla-in-production", "free-tier-tagged-prod", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.ManagedCluster), "prod", "tags", "environment")
+	}, "a production cluster runs without the uptime SLA (sku.tier Standard or Premium)"},
+	{"cluster-sla-in-production", "no-sku-tagged-prod", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.ManagedCluster), "prod", "tags", "environment")
+		set(res.First(azuretype.ManagedCluster), nil, "sku")
+	}, "a production cluster runs without the uptime SLA (sku.tier Standard or Premium)"},
+
+	// pools-upgrade-settings: each setting, on the inline system pool and the AgentPool (user).
+	{"pools-upgrade-settings", "system-surge-unset", "dev", func(t *testing.T, res *mocktest.Result) {
+		delete(systemPool(res)["upgradeSettings"].ObjectValue(), "maxSurge")
+	}, "pool system leaves its upgrade surge to AKS"},
+	{"pools-upgrade-settings", "system-drain-unset", "dev", func(t *testing.T, res *mocktest.Result) {
+		delete(systemPool(res)["upgradeSettings"].ObjectValue(), "drainTimeoutInMinutes")
+	}, "pool system leaves its node drain timeout to AKS"},
+	{"pools-upgrade-settings", "user-surge-unset", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.AgentPool), nil, "upgradeSettings", "maxSurge")
+	}, "pool user leaves its upgrade surge to AKS"},
+	{"pools-upgrade-settings", "user-drain-unset", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.AgentPool), nil, "upgradeSettings", "drainTimeoutInMinutes")
+	}, "pool user leaves its node drain timeout to AKS"},
+
 	// pools-autoscale: the cluster's inline system pool and the AgentPool resource (user).
 	{"pools-autoscale", "system-autoscale-off", "dev", func(t *testing.T, res *mocktest.Result) {
 		systemPool(res)["enableAutoScaling"] = resource.NewBoolProperty(false)

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
@@ -26,6 +27,10 @@ func security() []policyx.Policy {
 			mandatory, cluster, clusterAzurePolicyAddon),
 		resourcePolicy("pools-autoscale", "Every node pool autoscales within 0 (1 for System) <= min <= max <= 1000 and gives nodes no public IP (AKS baseline).",
 			mandatory, []string{azuretype.ManagedCluster, azuretype.AgentPool}, poolsAutoscale),
+		resourcePolicy("cluster-sla-in-production", "A cluster tagged environment prod runs the Standard or Premium tier: Free has no uptime SLA (Microsoft Learn, AKS pricing tiers, checked 2026-12-06).",
+			mandatory, cluster, clusterSLAInProduction),
+		resourcePolicy("pools-upgrade-settings", "Every node pool sets its upgrade surge and node drain timeout, so an upgrade replaces nodes a few at a time within the subnet the config sized (Microsoft Learn, AKS upgrade options).",
+			mandatory, []string{azuretype.ManagedCluster, azuretype.AgentPool}, poolsUpgradeSettings),
 		resourcePolicy("nsg-no-ssh-rdp-from-anywhere", "No NSG admits SSH or RDP from * or the Internet (AKS baseline; Microsoft cloud security benchmark NS-1).",
 			mandatory, []string{azuretype.NSG}, nsgNoSSHRDPFromAnywhere),
 		resourcePolicy("vm-ssh-keys-only", "No VM accepts a password: SSH keys only (AKS baseline jump box).",
@@ -77,15 +82,9 @@ func clusterAzurePolicyAddon(r resource) []string {
 }
 
 func poolsAutoscale(r resource) (v []string) {
-	pools := list(r.Props, "agentPoolProfiles")
-	if r.Type == azuretype.AgentPool {
-		pools = []any{r.Props}
-	}
-	for _, p := range pools {
-		name := str(p, "name")
-		if name == "" {
-			name = str(p, "agentPoolName")
-		}
+	all := pools(r)
+	for _, name := range slices.Sorted(maps.Keys(all)) {
+		p := all[name]
 		least := 0.0
 		if str(p, "mode") == "System" {
 			least = 1 // the system pool keeps a node
@@ -97,6 +96,42 @@ func poolsAutoscale(r resource) (v []string) {
 		}
 		if isTrue(p, "enableNodePublicIP") {
 			v = append(v, fmt.Sprintf("pool %s gives nodes public IPs", name))
+		}
+	}
+	return v
+}
+
+func clusterSLAInProduction(r resource) []string {
+	if str(r.Props, "tags", "environment") == "prod" && !slices.Contains([]string{"Standard", "Premium"}, str(r.Props, "sku", "tier")) {
+		return []string{"a production cluster runs without the uptime SLA (sku.tier Standard or Premium)"}
+	}
+	return nil
+}
+
+// pools are a cluster's inline pools, or the pool an AgentPool is, each with its name.
+func pools(r resource) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	if r.Type == azuretype.AgentPool {
+		out[str(r.Props, "agentPoolName")] = r.Props
+		return out
+	}
+	for _, p := range list(r.Props, "agentPoolProfiles") {
+		if pm, ok := p.(map[string]any); ok {
+			out[str(pm, "name")] = pm
+		}
+	}
+	return out
+}
+
+func poolsUpgradeSettings(r resource) (v []string) {
+	all := pools(r)
+	for _, name := range slices.Sorted(maps.Keys(all)) {
+		p := all[name]
+		if str(p, "upgradeSettings", "maxSurge") == "" {
+			v = append(v, fmt.Sprintf("pool %s leaves its upgrade surge to AKS", name))
+		}
+		if _, ok := at(p, "upgradeSettings", "drainTimeoutInMinutes").(float64); !ok {
+			v = append(v, fmt.Sprintf("pool %s leaves its node drain timeout to AKS", name))
 		}
 	}
 	return v

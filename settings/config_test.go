@@ -102,6 +102,17 @@ func TestInvalidConfigIsRejectedByKeyBeforeAnyResource(t *testing.T) {
 			[]string{"jumpBox.kubectlVersion: 1.34.2 is more than one minor version from aks.kubernetesVersion 1.36"}},
 		{"kubelogin version not pinned", mocktest.Set("jumpBox", "kubeloginVersion", "latest"),
 			[]string{`jumpBox.kubeloginVersion: "latest" must be a kubelogin release MAJOR.MINOR.PATCH`}},
+		// AKS pricing tiers (Microsoft Learn, checked 2026-12-06): Free has no uptime SLA.
+		{"production stack on the Free tier", func(c map[string]any) { c["protect"] = true; c["keyVault"] = map[string]any{"purgeProtection": true} },
+			[]string{"aks.tier: Free has no uptime SLA: a production stack (environment prod or protect true) runs Standard or Premium"}},
+		{"a tier AKS does not have", mocktest.Set("aks", "tier", "Paid"), []string{`aks.tier: "Paid" is not one of Free, Standard, Premium`}},
+		// AKS upgrade options (Microsoft Learn, checked 2026-12-06): surge at least one node, drain 1-1440 minutes.
+		{"no upgrade surge", mocktest.Set("aks", "maxSurge", 0), []string{"aks.maxSurge: 0 must be between 1 and 100 nodes: a surge upgrade adds at least one"}},
+		{"a surge of 101 nodes", mocktest.Set("aks", "maxSurge", 101), []string{"aks.maxSurge: 101 must be between 1 and 100 nodes"}},
+		{"no drain time", mocktest.Set("aks", "drainTimeoutMinutes", 0), []string{"aks.drainTimeoutMinutes: 0 must be between 1 and 1440"}},
+		{"a drain longer than a day", mocktest.Set("aks", "drainTimeoutMinutes", 1441), []string{"aks.drainTimeoutMinutes: 1441 must be between 1 and 1440"}},
+		{"the node subnet without room for a larger surge", mocktest.All(mocktest.Set("aks", "maxSurge", 3), mocktest.Set("spoke", "aksSubnet", "10.1.0.0/28")),
+			[]string{"spoke.aksSubnet: 10.1.0.0/28 holds 11 usable addresses, 6 nodes at the pools' maxima (+6 upgrade surge) need 12"}},
 		{"production stack without admin group", func(c map[string]any) { c["environment"] = "prod" },
 			[]string{"aks.adminGroupObjectIds: a production stack (environment prod or protect true) must name at least one Entra ID group"}},
 		{"protected stack without admin group", func(c map[string]any) { c["protect"] = true },
@@ -509,8 +520,11 @@ func TestConfigAtTheLimitsIsAccepted(t *testing.T) {
 			c["environment"] = "prod"
 			c["protect"] = true
 			c["aks"].(map[string]any)["adminGroupObjectIds"] = []any{"00000000-0000-0000-0000-000000000001"}
+			c["aks"].(map[string]any)["tier"] = "Standard"
 			c["keyVault"] = map[string]any{"purgeProtection": true}
 		}},
+		{"Premium tier", mocktest.Set("aks", "tier", "Premium")},
+		{"surge and drain at their bounds", mocktest.All(mocktest.Set("aks", "maxSurge", 1), mocktest.Set("aks", "drainTimeoutMinutes", 1440))},
 		{"kubectl one minor behind the cluster", mocktest.Set("jumpBox", "kubectlVersion", "1.35.0")},
 		{"kubectl one minor ahead of the cluster", mocktest.Set("jumpBox", "kubectlVersion", "1.37.0")},
 		{"extra rules at their limits", mocktest.All(

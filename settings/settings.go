@@ -110,6 +110,12 @@ type Cluster struct {
 	UpgradeChannel       string   `json:"upgradeChannel"`
 	NodeOSUpgradeChannel string   `json:"nodeOSUpgradeChannel"`
 	Defender             bool     `json:"defender"`
+	// Tier is the control plane's pricing tier: Free (no uptime SLA), Standard, Premium.
+	Tier string `json:"tier"`
+	// MaxSurge is how many extra nodes each pool adds while it upgrades (the subnet holds them);
+	// DrainTimeoutMinutes how long a node's pods may take to leave it.
+	MaxSurge            int `json:"maxSurge"`
+	DrainTimeoutMinutes int `json:"drainTimeoutMinutes"`
 }
 
 // UserPool is the node pool for workloads, apart from the tainted system pool.
@@ -224,7 +230,12 @@ func defaults() Settings {
 			ServiceCIDR:  netip.MustParsePrefix("172.16.0.0/16"),
 			DNSServiceIP: netip.MustParseAddr("172.16.0.10"),
 			NodeMaxCount: 5,
-			UserPool:     UserPool{NodeSize: "Standard_D4ds_v5", MinCount: 1, MaxCount: 5},
+			Tier:         "Free",
+			// One node at a time per pool, AKS's own default, made explicit so that the subnet
+			// check counts it; AKS's default drain timeout.
+			MaxSurge:            1,
+			DrainTimeoutMinutes: 30,
+			UserPool:            UserPool{NodeSize: "Standard_D4ds_v5", MinCount: 1, MaxCount: 5},
 			// Patch releases and node images arrive by themselves; minor upgrades stay a decision.
 			UpgradeChannel:       "patch",
 			NodeOSUpgradeChannel: "NodeImage",

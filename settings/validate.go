@@ -28,7 +28,6 @@ const (
 	// Gateway subnet; ExpressRoute gateways need it too; checked 2026-11-26).
 	gatewaySubnetMaxBits = 27
 	serviceCIDRMinBits   = 12 // AKS rejects a service range larger than /12
-	upgradeSurgeNodes    = 1  // AKS adds one node during an upgrade by default
 )
 
 var (
@@ -254,6 +253,23 @@ func (s *Settings) validateCluster(p *problems) {
 	if !slices.Contains([]string{"none", "patch", "stable", "rapid", "node-image"}, c.UpgradeChannel) {
 		p.add("aks.upgradeChannel", "%q is not one of none, patch, stable, rapid, node-image", c.UpgradeChannel)
 	}
+	// Pricing tiers (Microsoft Learn, "Free, Standard, and Premium pricing tiers for AKS cluster
+	// management", checked 2026-12-06): Free has no uptime SLA and is meant for experiments and
+	// small non-production clusters; Standard is for production; Premium adds Long Term Support.
+	switch {
+	case !slices.Contains([]string{"Free", "Standard", "Premium"}, c.Tier):
+		p.add("aks.tier", "%q is not one of Free, Standard, Premium", c.Tier)
+	case c.Tier == "Free" && s.production():
+		p.add("aks.tier", "Free has no uptime SLA: a production stack (environment prod or protect true) runs Standard or Premium")
+	}
+	// Surge upgrades (Microsoft Learn, "Upgrade options for AKS clusters": max surge and node drain
+	// timeout, 1 to 1440 minutes; checked 2026-12-06).
+	if c.MaxSurge < 1 || c.MaxSurge > 100 {
+		p.add("aks.maxSurge", "%d must be between 1 and 100 nodes: a surge upgrade adds at least one", c.MaxSurge)
+	}
+	if c.DrainTimeoutMinutes < 1 || c.DrainTimeoutMinutes > 1440 {
+		p.add("aks.drainTimeoutMinutes", "%d must be between 1 and 1440", c.DrainTimeoutMinutes)
+	}
 	if !slices.Contains([]string{"None", "Unmanaged", "NodeImage", "SecurityPatch"}, c.NodeOSUpgradeChannel) {
 		p.add("aks.nodeOSUpgradeChannel", "%q is not one of None, Unmanaged, NodeImage, SecurityPatch", c.NodeOSUpgradeChannel)
 	}
@@ -292,10 +308,10 @@ func (s *Settings) validateCluster(p *problems) {
 		}
 	}
 	if s.Spoke.AksSubnet.IsValid() && c.NodeMaxCount >= 1 && c.MaxPods >= 1 {
-		// Both pools at their autoscaler bounds, each with its upgrade surge node.
+		// Both pools at their autoscaler bounds, each with its upgrade surge nodes.
 		maxNodes := c.NodeMaxCount + c.UserPool.MaxCount
-		nodes := maxNodes + 2*upgradeSurgeNodes
-		need, why := nodes, fmt.Sprintf("%d nodes at the pools' maxima (+%d upgrade surge)", maxNodes, 2*upgradeSurgeNodes)
+		nodes := maxNodes + 2*c.MaxSurge
+		need, why := nodes, fmt.Sprintf("%d nodes at the pools' maxima (+%d upgrade surge)", maxNodes, 2*c.MaxSurge)
 		if c.CNI == CNINodeSubnet {
 			need = nodes * (c.MaxPods + 1)
 			why += fmt.Sprintf(" x (%d max pods + 1 node IP)", c.MaxPods)

@@ -31,10 +31,14 @@ type ClusterArgs struct {
 	// UpgradeChannel and NodeOSUpgradeChannel are the cluster's and the node images' auto-upgrades.
 	UpgradeChannel       string
 	NodeOSUpgradeChannel string
-	Defender             bool               // optional: Microsoft Defender for Containers
-	SecretsProvider      bool               // optional: the Key Vault Secrets Provider add-on, rotating secrets
-	WorkspaceID          pulumi.StringInput // Container Insights, Defender and control-plane logs
-	Zones                []string           // optional: availability zones of the system pool
+	Tier                 string // the control plane's pricing tier
+	// MaxSurge and DrainTimeoutMinutes are both pools' upgrade settings.
+	MaxSurge            int
+	DrainTimeoutMinutes int
+	Defender            bool               // optional: Microsoft Defender for Containers
+	SecretsProvider     bool               // optional: the Key Vault Secrets Provider add-on, rotating secrets
+	WorkspaceID         pulumi.StringInput // Container Insights, Defender and control-plane logs
+	Zones               []string           // optional: availability zones of the system pool
 	// PodCIDR is optional: Azure CNI Overlay's pod range; empty gives pods VNet IPs from the node
 	// subnet (node-subnet CNI) and sends no pod range.
 	PodCIDR             string
@@ -174,6 +178,7 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 			NodeOSUpgradeChannel: pulumi.String(args.NodeOSUpgradeChannel),
 		},
 		NetworkProfile:    profile,
+		Sku:               containerservice.ManagedClusterSKUArgs{Name: pulumi.String("Base"), Tier: pulumi.String(args.Tier)},
 		AgentPoolProfiles: containerservice.ManagedClusterAgentPoolProfileArray{systemPool(args)},
 		Tags:              tags,
 	}, append(clusterOpts,

@@ -1,6 +1,8 @@
 package spoke
 
 import (
+	"strconv"
+
 	containerservice "github.com/pulumi/pulumi-azure-native-sdk/containerservice/v2/v20241001"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -74,6 +76,15 @@ func systemPool(args ClusterArgs) containerservice.ManagedClusterAgentPoolProfil
 		AvailabilityZones:   pulumi.ToStringArray(args.Zones),
 		VnetSubnetID:        args.SubnetID,
 		EnableNodePublicIP:  pulumi.Bool(false),
+		UpgradeSettings:     upgradeSettings(args),
+	}
+}
+
+// upgradeSettings surge a pool by MaxSurge nodes and give each node's pods the drain timeout.
+func upgradeSettings(args ClusterArgs) containerservice.AgentPoolUpgradeSettingsArgs {
+	return containerservice.AgentPoolUpgradeSettingsArgs{
+		MaxSurge:              pulumi.String(strconv.Itoa(args.MaxSurge)),
+		DrainTimeoutInMinutes: pulumi.Int(args.DrainTimeoutMinutes),
 	}
 }
 
@@ -97,6 +108,7 @@ func userPool(args ClusterArgs, clusterName pulumi.StringInput, tags pulumi.Stri
 		AvailabilityZones:   pulumi.ToStringArray(args.Zones),
 		VnetSubnetID:        args.SubnetID,
 		EnableNodePublicIP:  pulumi.Bool(false),
+		UpgradeSettings:     upgradeSettings(args),
 		Tags:                tags,
 	}
 }

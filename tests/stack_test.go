@@ -526,3 +526,15 @@ func TestStackOutputsGiveAccessAndDNSCheckCommands(t *testing.T) {
 	assert.Equal(t, "az vm run-command invoke --resource-group rg-hubspoke-dev-hub --name vm-hubspoke-dev-jumpbox"+
 		" --command-id RunShellScript --scripts 'nslookup "+fqdn+"'", o["verifyDnsFromJumpBox"])
 }
+
+func TestProductionHasTheUptimeSLAAndPoolsUpgradeAFewNodesAtATime(t *testing.T) {
+	// AKS pricing tiers and upgrade options (Microsoft Learn, checked 2026-12-06).
+	for stack, tier := range map[string]string{"dev": "Free", "prod": "Standard"} {
+		res := mocktest.RunStack(t, stack)
+		cluster := res.One(t, azuretype.ManagedCluster)
+		assert.Equal(t, map[string]any{"name": "Base", "tier": tier}, mocktest.At(cluster.Inputs, "sku").Mappable(), stack)
+		surge := map[string]any{"maxSurge": "1", "drainTimeoutInMinutes": float64(30)}
+		assert.Equal(t, surge, mocktest.At(cluster.Inputs, "agentPoolProfiles", 0, "upgradeSettings").Mappable(), "%s system pool", stack)
+		assert.Equal(t, surge, mocktest.At(res.One(t, azuretype.AgentPool).Inputs, "upgradeSettings").Mappable(), "%s user pool", stack)
+	}
+}
