@@ -593,6 +593,17 @@ var brokenTwins = []brokenTwin{
 		set(res.First(azuretype.AgentPool), nil, "upgradeSettings", "drainTimeoutInMinutes")
 	}, "pool user leaves its node drain timeout to AKS"},
 
+	// encryption-at-host: the inline system pool, the AgentPool (user) and a VM (the jump box).
+	{"encryption-at-host", "system-pool-off", "dev", func(t *testing.T, res *mocktest.Result) {
+		systemPool(res)["enableEncryptionAtHost"] = resource.NewBoolProperty(false)
+	}, "pool system does not encrypt at host"},
+	{"encryption-at-host", "user-pool-unset", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.AgentPool), nil, "enableEncryptionAtHost")
+	}, "pool user does not encrypt at host"},
+	{"encryption-at-host", "vm-off", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.VM), false, "securityProfile", "encryptionAtHost")
+	}, "the VM does not encrypt at host"},
+
 	// pools-autoscale: the cluster's inline system pool and the AgentPool resource (user).
 	{"pools-autoscale", "system-autoscale-off", "dev", func(t *testing.T, res *mocktest.Result) {
 		systemPool(res)["enableAutoScaling"] = resource.NewBoolProperty(false)

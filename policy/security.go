@@ -31,6 +31,8 @@ func security() []policyx.Policy {
 			mandatory, cluster, clusterSLAInProduction),
 		resourcePolicy("pools-upgrade-settings", "Every node pool sets its upgrade surge and node drain timeout, so an upgrade replaces nodes a few at a time within the subnet the config sized (Microsoft Learn, AKS upgrade options).",
 			mandatory, []string{azuretype.ManagedCluster, azuretype.AgentPool}, poolsUpgradeSettings),
+		resourcePolicy("encryption-at-host", "Every node pool and VM encrypts its temp disk and caches on the host (Microsoft cloud security benchmark DP-5; Microsoft Learn, encryption at host).",
+			mandatory, []string{azuretype.ManagedCluster, azuretype.AgentPool, azuretype.VM}, encryptionAtHost),
 		resourcePolicy("nsg-no-ssh-rdp-from-anywhere", "No NSG admits SSH or RDP from * or the Internet (AKS baseline; Microsoft cloud security benchmark NS-1).",
 			mandatory, []string{azuretype.NSG}, nsgNoSSHRDPFromAnywhere),
 		resourcePolicy("vm-ssh-keys-only", "No VM accepts a password: SSH keys only (AKS baseline jump box).",
@@ -132,6 +134,22 @@ func poolsUpgradeSettings(r resource) (v []string) {
 		}
 		if _, ok := at(p, "upgradeSettings", "drainTimeoutInMinutes").(float64); !ok {
 			v = append(v, fmt.Sprintf("pool %s leaves its node drain timeout to AKS", name))
+		}
+	}
+	return v
+}
+
+func encryptionAtHost(r resource) (v []string) {
+	if r.Type == azuretype.VM {
+		if !isTrue(r.Props, "securityProfile", "encryptionAtHost") {
+			v = append(v, "the VM does not encrypt at host")
+		}
+		return v
+	}
+	all := pools(r)
+	for _, name := range slices.Sorted(maps.Keys(all)) {
+		if !isTrue(all[name], "enableEncryptionAtHost") {
+			v = append(v, fmt.Sprintf("pool %s does not encrypt at host", name))
 		}
 	}
 	return v

@@ -76,7 +76,9 @@ func systemPool(args ClusterArgs) containerservice.ManagedClusterAgentPoolProfil
 		AvailabilityZones:   pulumi.ToStringArray(args.Zones),
 		VnetSubnetID:        args.SubnetID,
 		EnableNodePublicIP:  pulumi.Bool(false),
-		UpgradeSettings:     upgradeSettings(args),
+		// Temp disks and OS-disk caches encrypted on the host (set at a pool's creation only).
+		EnableEncryptionAtHost: pulumi.Bool(true),
+		UpgradeSettings:        upgradeSettings(args),
 	}
 }
 
@@ -108,8 +110,10 @@ func userPool(args ClusterArgs, clusterName pulumi.StringInput, tags pulumi.Stri
 		AvailabilityZones:   pulumi.ToStringArray(args.Zones),
 		VnetSubnetID:        args.SubnetID,
 		EnableNodePublicIP:  pulumi.Bool(false),
-		UpgradeSettings:     upgradeSettings(args),
-		Tags:                tags,
+		// Temp disks and OS-disk caches encrypted on the host (set at a pool's creation only).
+		EnableEncryptionAtHost: pulumi.Bool(true),
+		UpgradeSettings:        upgradeSettings(args),
+		Tags:                   tags,
 	}
 }
 

@@ -538,3 +538,20 @@ func TestProductionHasTheUptimeSLAAndPoolsUpgradeAFewNodesAtATime(t *testing.T) 
 		assert.Equal(t, surge, mocktest.At(res.One(t, azuretype.AgentPool).Inputs, "upgradeSettings").Mappable(), "%s user pool", stack)
 	}
 }
+
+func TestEveryNodeAndVMEncryptsAtHostWithTheFeatureRegistered(t *testing.T) {
+	res, err := mocktest.Run(t, "dev", mocktest.WithConfig(t, mocktest.DNSMode("forwarder")))
+	require.NoError(t, err)
+	cluster := res.One(t, azuretype.ManagedCluster)
+	assert.Equal(t, true, mocktest.At(cluster.Inputs, "agentPoolProfiles", 0, "enableEncryptionAtHost").BoolValue(), "system pool")
+	assert.Equal(t, true, mocktest.At(res.One(t, azuretype.AgentPool).Inputs, "enableEncryptionAtHost").BoolValue(), "user pool")
+	vms := res.OfType(azuretype.VM)
+	require.Len(t, vms, 3, "the jump box and two forwarders")
+	for _, vm := range vms {
+		assert.Equal(t, true, mocktest.At(vm.Inputs, "securityProfile", "encryptionAtHost").BoolValue(), vm.Name)
+	}
+	// Azure refuses encryption at host until the subscription feature is registered (Microsoft
+	// Learn, "Enable end-to-end encryption using encryption at host", checked 2026-12-06); the
+	// register command registers what azuretype.Features lists.
+	assert.Contains(t, azuretype.Features, azuretype.Feature{Namespace: "Microsoft.Compute", Name: "EncryptionAtHost"})
+}

@@ -217,6 +217,11 @@ type Feature struct {
 	Namespace, Name string
 }
 
-// Features are the subscription features the program needs registered: none today. A feature is
-// never registered on the fly by a deployment; the bootstrap's register command does it.
-var Features []Feature
+// Features are the subscription features the program needs registered. A feature is never
+// registered on the fly by a deployment; the bootstrap's register command does it.
+var Features = []Feature{
+	// Encryption at host on the node pools and the VMs: Azure refuses it until the feature is
+	// registered (Microsoft Learn, "Enable end-to-end encryption using encryption at host" and
+	// "Host-based encryption on AKS", checked 2026-12-06).
+	{Namespace: "Microsoft.Compute", Name: "EncryptionAtHost"},
+}

@@ -90,8 +90,10 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 			},
 		},
 		SecurityProfile: compute.SecurityProfileArgs{
-			SecurityType: pulumi.String("TrustedLaunch"),
-			UefiSettings: compute.UefiSettingsArgs{SecureBootEnabled: pulumi.Bool(true), VTpmEnabled: pulumi.Bool(true)},
+			// Temp disk and caches encrypted on the host too, not only the managed disks at rest.
+			EncryptionAtHost: pulumi.Bool(true),
+			SecurityType:     pulumi.String("TrustedLaunch"),
+			UefiSettings:     compute.UefiSettingsArgs{SecureBootEnabled: pulumi.Bool(true), VTpmEnabled: pulumi.Bool(true)},
 		},
 		// Managed boot diagnostics give the serial console, the way in when nothing else works.
 		DiagnosticsProfile: compute.DiagnosticsProfileArgs{BootDiagnostics: compute.BootDiagnosticsArgs{Enabled: pulumi.Bool(true)}},
