@@ -735,6 +735,15 @@ var brokenTwins = []brokenTwin{
 	{"logs-reach-workspace", "cluster-no-guard", "dev", func(t *testing.T, res *mocktest.Result) {
 		withoutItem(byName(t, res, "cluster-diagnostics"), "logs", "category", "guard")
 	}, "the cluster sends no audit and guard logs to the workspace"},
+	{"logs-reach-workspace", "vault-no-diagnostics", "dev", func(t *testing.T, res *mocktest.Result) {
+		drop(res, func(r *mocktest.Registered) bool { return r.Name == "vault-diagnostics" })
+	}, "the vault sends no audit events to the workspace"},
+	{"logs-reach-workspace", "registry-no-login-events", "dev", func(t *testing.T, res *mocktest.Result) {
+		withoutItem(byName(t, res, "registry-diagnostics"), "logs", "category", "ContainerRegistryLoginEvents")
+	}, "the registry sends no login and repository events to the workspace"},
+	{"logs-reach-workspace", "registry-no-repository-events", "dev", func(t *testing.T, res *mocktest.Result) {
+		withoutItem(byName(t, res, "registry-diagnostics"), "logs", "category", "ContainerRegistryRepositoryEvents")
+	}, "the registry sends no login and repository events to the workspace"},
 	{"logs-reach-workspace", "nsg-no-diagnostics", "dev", func(t *testing.T, res *mocktest.Result) {
 		drop(res, func(r *mocktest.Registered) bool { return r.Name == "spoke-aks-nsg-diagnostics" })
 	}, "urn:pulumi:dev::hubspoke::hubspoke:spoke:Spoke$azure-native:network:NetworkSecurityGroup::spoke-aks-nsg: the NSG sends no logs to the workspace"},

@@ -43,7 +43,7 @@ func security() []policyx.Policy {
 			mandatory, []string{azuretype.VNet}, subnetsHaveNSGs),
 		stackPolicy("public-ips-only-firewall-bastion", "Public IPs only on the firewall and Bastion, the only public exposure the design needs; no NIC has one (AKS baseline).",
 			publicIPsOnlyFirewallBastion),
-		stackPolicy("logs-reach-workspace", "The firewall (resource-specific tables), the cluster (kube-audit-admin and guard at least) and every NSG send their logs to the workspace (AKS baseline).",
+		stackPolicy("logs-reach-workspace", "The firewall (resource-specific tables), the cluster (kube-audit-admin and guard at least), the vault (AuditEvent), the registry (login and repository events) and every NSG send their logs to the workspace (AKS baseline).",
 			logsReachWorkspace),
 	}
 }
@@ -231,15 +231,28 @@ func logsReachWorkspace(s stack) (v []violation) {
 			v = append(v, violation{fw.URN, "the firewall sends no structured logs to the workspace"})
 		}
 	}
-	for _, c := range s.ofType(azuretype.ManagedCluster) {
-		var categories []string
-		for _, d := range settingsOf(c) {
+	categoriesOf := func(target resource) (categories []string) {
+		for _, d := range settingsOf(target) {
 			for _, l := range list(d.Props, "logs") {
 				categories = append(categories, str(l, "category"))
 			}
 		}
-		if !slices.Contains(categories, "kube-audit-admin") || !slices.Contains(categories, "guard") {
-			v = append(v, violation{c.URN, "the cluster sends no audit and guard logs to the workspace"})
+		return categories
+	}
+	// The categories each kind must send, and what the violation says.
+	for _, need := range []struct {
+		typ        string
+		categories []string
+		what       string
+	}{
+		{azuretype.ManagedCluster, []string{"kube-audit-admin", "guard"}, "the cluster sends no audit and guard logs to the workspace"},
+		{azuretype.Vault, []string{"AuditEvent"}, "the vault sends no audit events to the workspace"},
+		{azuretype.Registry, []string{"ContainerRegistryLoginEvents", "ContainerRegistryRepositoryEvents"}, "the registry sends no login and repository events to the workspace"},
+	} {
+		for _, r := range s.ofType(need.typ) {
+			if categories := categoriesOf(r); slices.ContainsFunc(need.categories, func(c string) bool { return !slices.Contains(categories, c) }) {
+				v = append(v, violation{r.URN, need.what})
+			}
 		}
 	}
 	for _, nsg := range s.ofType(azuretype.NSG) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hubspoke/private-aks/dns"
 	"github.com/hubspoke/private-aks/internal/azureid"
+	"github.com/hubspoke/private-aks/internal/diagnostics"
 	"github.com/hubspoke/private-aks/internal/platform"
 	"github.com/hubspoke/private-aks/internal/rbac"
 )
@@ -21,7 +22,9 @@ type RegistryArgs struct {
 	Endpoint      EndpointArgs
 	// KubeletObjectID is the cluster's kubelet identity: it pulls the images (AcrPull).
 	KubeletObjectID pulumi.StringInput
-	Tags            map[string]string
+	// WorkspaceID receives the registry's login and repository events.
+	WorkspaceID pulumi.StringInput
+	Tags        map[string]string
 }
 
 // Registry is the private container registry component.
@@ -65,6 +68,12 @@ func NewRegistry(ctx *pulumi.Context, name string, args RegistryArgs, opts ...pu
 		return nil, err
 	}
 	if err := grant(ctx, name+"-acr-pull", azureid.AcrPullRole, registry.ID().ToStringOutput(), args.KubeletObjectID, parent); err != nil {
+		return nil, err
+	}
+	// Who logged in, and what was pushed, pulled or deleted (Microsoft Learn, "Monitoring Azure
+	// Container Registry data reference", checked 2026-12-06).
+	if _, err := diagnostics.New(ctx, name+"-diagnostics", registry.ID().ToStringOutput(), args.WorkspaceID,
+		diagnostics.Logs{Categories: []string{"ContainerRegistryLoginEvents", "ContainerRegistryRepositoryEvents"}}, parent); err != nil {
 		return nil, err
 	}
 	r.Name = registry.Name

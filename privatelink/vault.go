@@ -10,6 +10,7 @@ import (
 
 	"github.com/hubspoke/private-aks/dns"
 	"github.com/hubspoke/private-aks/internal/azureid"
+	"github.com/hubspoke/private-aks/internal/diagnostics"
 	"github.com/hubspoke/private-aks/internal/platform"
 	"github.com/hubspoke/private-aks/internal/rbac"
 )
@@ -34,7 +35,9 @@ type VaultArgs struct {
 	// Generation is optional: part of the name's hash, raised to get a new name after a destroy
 	// (a soft-deleted vault keeps its name until purged).
 	Generation int
-	Tags       map[string]string
+	// WorkspaceID receives the vault's audit events.
+	WorkspaceID pulumi.StringInput
+	Tags        map[string]string
 }
 
 // WorkloadIdentityArgs federate a user-assigned identity with the cluster's OIDC issuer for one
@@ -94,6 +97,11 @@ func NewVault(ctx *pulumi.Context, name string, args VaultArgs, opts ...pulumi.R
 	}
 	vaultID := vault.ID().ToStringOutput()
 	if _, err := endpoint(ctx, name, args.Location, dns.VaultZone, "vault", vaultID, args.Endpoint, tags, parent); err != nil {
+		return nil, err
+	}
+	// Every access to keys and secrets, allowed or refused (Microsoft Learn, "Azure Key Vault
+	// logging": AuditEvent, checked 2026-12-06).
+	if _, err := diagnostics.New(ctx, name+"-diagnostics", vaultID, args.WorkspaceID, diagnostics.Logs{Categories: []string{"AuditEvent"}}, parent); err != nil {
 		return nil, err
 	}
 	// Whoever manages the secrets: the admin groups, or the deployer (Key Vault Secrets Officer).

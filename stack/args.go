@@ -307,6 +307,7 @@ func registryArgs(cfg *settings.Settings, p *Platform, c *spoke.Cluster) private
 		ZoneRedundant:     len(cfg.Cluster.AvailabilityZones) > 0,
 		Endpoint:          endpointArgs(cfg, p, "acr"),
 		KubeletObjectID:   c.KubeletObjectID,
+		WorkspaceID:       p.WorkspaceID,
 		Tags:              cfg.ResourceTags(),
 	}
 }
@@ -320,6 +321,7 @@ func vaultArgs(cfg *settings.Settings, p *Platform, c *spoke.Cluster) privatelin
 		PurgeProtection:         k.PurgeProtection,
 		RetentionDays:           k.RetentionDays,
 		Endpoint:                endpointArgs(cfg, p, "kv"),
+		WorkspaceID:             p.WorkspaceID,
 		SecretsProviderObjectID: c.SecretsProviderObjectID,
 		AdminGroupObjectIDs:     cfg.Cluster.AdminGroupObjectIDs,
 		Generation:              k.Generation,
