@@ -719,6 +719,18 @@ var brokenTwins = []brokenTwin{
 			"id": "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-hubspoke-dev-hub/providers/Microsoft.Network/publicIPAddresses/pip-jumpbox"})
 	}, "urn:pulumi:dev::hubspoke::hubspoke:hub:Access$azure-native:network:NetworkInterface::hub-jumpbox-nic: the NIC has a public IP"},
 
+	// routed-subnets-name-their-sources: the AKS subnet's NSG and the jump box's, both routed.
+	{"routed-subnets-name-their-sources", "aks-vnet-tag", "dev", func(t *testing.T, res *mocktest.Result) {
+		rule := mocktest.At(named(t, res, azuretype.NSG, "nsg-hubspoke-dev-aks").Inputs, "securityRules", 0).ObjectValue()
+		delete(rule, "sourceAddressPrefixes")
+		rule["sourceAddressPrefix"] = resource.NewStringProperty("VirtualNetwork")
+	}, "urn:pulumi:dev::hubspoke::hubspoke:spoke:Spoke$azure-native:network:NetworkSecurityGroup::spoke-aks-nsg: rule allow-vnets-inbound admits the VirtualNetwork tag on subnet snet-aks-nodes, which routes 0.0.0.0/0: the tag then covers every address"},
+	{"routed-subnets-name-their-sources", "jumpbox-vnet-tag-among-several", "dev", func(t *testing.T, res *mocktest.Result) {
+		rule := mocktest.At(named(t, res, azuretype.NSG, jumpbox).Inputs, "securityRules", 0).ObjectValue()
+		delete(rule, "sourceAddressPrefix")
+		rule["sourceAddressPrefixes"] = resource.NewPropertyValue([]any{"10.0.3.0/26", "virtualnetwork"})
+	}, "rule allow-ssh-from-bastion admits the VirtualNetwork tag on subnet snet-jumpbox"},
+
 	// logs-reach-workspace
 	{"logs-reach-workspace", "firewall-no-diagnostics", "dev", func(t *testing.T, res *mocktest.Result) {
 		drop(res, func(r *mocktest.Registered) bool { return r.Name == "firewall-diagnostics" })

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 
+	"github.com/hubspoke/private-aks/internal/azureid"
 	"github.com/hubspoke/private-aks/internal/azuretype"
 )
 
@@ -43,6 +45,9 @@ func security() []policyx.Policy {
 			mandatory, []string{azuretype.VNet}, subnetsHaveNSGs),
 		stackPolicy("public-ips-only-firewall-bastion", "Public IPs only on the firewall and Bastion, the only public exposure the design needs; no NIC has one (AKS baseline).",
 			publicIPsOnlyFirewallBastion),
+		stackPolicy("routed-subnets-name-their-sources",
+			"No NSG of a subnet that routes 0.0.0.0/0 admits the VirtualNetwork tag: the tag includes the subnet's user-defined route prefixes, so it would admit every source (Microsoft Learn, virtual network service tags, checked 2026-12-06).",
+			routedSubnetsNameTheirSources),
 		stackPolicy("logs-reach-workspace", "The firewall (resource-specific tables), the cluster (kube-audit-admin and guard at least), the vault (AuditEvent), the registry (login and repository events) and every NSG send their logs to the workspace (AKS baseline).",
 			logsReachWorkspace),
 	}
@@ -155,12 +160,45 @@ func encryptionAtHost(r resource) (v []string) {
 	return v
 }
 
+// inboundSources are an inbound allow rule's sources; false for any other rule.
+func inboundSources(rule any) ([]string, bool) {
+	if str(rule, "direction") != "Inbound" || str(rule, "access") != "Allow" {
+		return nil, false
+	}
+	return append(strs(rule, "sourceAddressPrefixes"), str(rule, "sourceAddressPrefix")), true
+}
+
+func routedSubnetsNameTheirSources(s stack) (v []violation) {
+	routed := map[string]bool{}
+	for _, route := range defaultRoutes(s) {
+		for _, table := range s.ofType(azuretype.RouteTable) {
+			if refersTo(route, "routeTableName", table) {
+				routed[table.azureName()] = true
+			}
+		}
+	}
+	for _, vnet := range s.ofType(azuretype.VNet) {
+		for _, sn := range list(vnet.Props, "subnets") {
+			group, ok := s.named(azuretype.NSG, azureid.NameOf(str(sn, "networkSecurityGroup", "id")))
+			if !ok || !routed[azureid.NameOf(str(sn, "routeTable", "id"))] {
+				continue
+			}
+			for _, rule := range list(group.Props, "securityRules") {
+				if sources, ok := inboundSources(rule); ok && slices.ContainsFunc(sources, func(x string) bool { return strings.EqualFold(x, "VirtualNetwork") }) {
+					v = append(v, violation{group.URN, fmt.Sprintf("rule %s admits the VirtualNetwork tag on subnet %s, which routes 0.0.0.0/0: the tag then covers every address", str(rule, "name"), str(sn, "name"))})
+				}
+			}
+		}
+	}
+	return v
+}
+
 func nsgNoSSHRDPFromAnywhere(r resource) (v []string) {
 	for _, rule := range list(r.Props, "securityRules") {
-		if str(rule, "direction") != "Inbound" || str(rule, "access") != "Allow" {
+		sources, ok := inboundSources(rule)
+		if !ok {
 			continue
 		}
-		sources := append(strs(rule, "sourceAddressPrefixes"), str(rule, "sourceAddressPrefix"))
 		anywhere := slices.ContainsFunc(sources, func(s string) bool { return slices.Contains([]string{"*", "Internet", "0.0.0.0/0", "Any"}, s) })
 		ports := append(strs(rule, "destinationPortRanges"), str(rule, "destinationPortRange"))
 		if anywhere && slices.ContainsFunc(ports, func(p string) bool { return portCovered(p, 22) || portCovered(p, 3389) }) {

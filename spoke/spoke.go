@@ -27,6 +27,8 @@ type Args struct {
 	AddressSpace      string
 	AksSubnet         string
 	PodCIDR           string // optional: the overlay pod range; empty when pods take node-subnet IPs
+	// Peers are the ranges that may reach the nodes: both VNets, and on-premises where configured.
+	Peers []string
 	// RouteTableID is the egress route table the AKS subnet is associated with.
 	RouteTableID pulumi.StringInput
 	DNSServers   []string // optional: the hub's resolvers; Azure-provided DNS when empty
@@ -67,7 +69,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	aksNSG, err := nsg.New(ctx, name+"-aks-nsg", nsg.Args{
 		ResourceGroupName: rg.Name, Location: args.Location, Name: args.NSGName, WorkspaceID: args.WorkspaceID, Tags: tags,
-		Rules: aksRules(args.AksSubnet, args.PodCIDR),
+		Rules: aksRules(args.AksSubnet, args.PodCIDR, args.Peers),
 	}, parent)
 	if err != nil {
 		return nil, err
@@ -130,20 +132,23 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 }
 
 // aksRules admit, inbound, only the VNets (peered hub included: the jump box reaching the API
-// server's private endpoint), the platform load balancer, and the cluster's own traffic. With Azure
+// server's private endpoint) and on-premises, named by their ranges, the platform load balancer,
+// and the cluster's own traffic. Not the VirtualNetwork tag: it includes the prefixes of the
+// subnet's user-defined routes (Microsoft Learn, "Virtual network service tags", checked
+// 2026-12-06), and this subnet routes 0.0.0.0/0 to the firewall, so the tag would admit anyone. With Azure
 // CNI Overlay, pod traffic between nodes is not encapsulated and this NSG applies to it: Microsoft
 // requires node subnet to node subnet, node subnet to pod range and pod range to pod range on all
 // ports and protocols, and does not support blocking them (AKS docs, "Azure CNI Overlay", Network
 // security groups, checked 2026-11-26). Pods reach nodes directly too (metrics-server scraping the
 // kubelets), so the pod range reaches the node subnet as well. The VirtualNetwork tag does not
 // cover the pod range, which lies outside every VNet.
-func aksRules(nodeSubnet, podCIDR string) []nsg.Rule {
+func aksRules(nodeSubnet, podCIDR string, peers []string) []nsg.Rule {
 	cluster := []string{nodeSubnet}
 	if podCIDR != "" {
 		cluster = append(cluster, podCIDR)
 	}
 	rules := []nsg.Rule{
-		{Name: "allow-vnet-inbound", Priority: 100, Inbound: true, Protocol: "*", Sources: []string{"VirtualNetwork"}, Destination: "VirtualNetwork"},
+		{Name: "allow-vnets-inbound", Priority: 100, Inbound: true, Protocol: "*", Sources: peers, Destination: nodeSubnet},
 		{Name: "allow-load-balancer-inbound", Priority: 110, Inbound: true, Protocol: "*", Sources: []string{"AzureLoadBalancer"}},
 		{Name: "allow-cluster-to-nodes", Priority: 120, Inbound: true, Protocol: "*", Sources: cluster, Destination: nodeSubnet},
 	}

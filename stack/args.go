@@ -112,6 +112,7 @@ func spokeArgs(cfg *settings.Settings, ops *monitoring.Monitoring, h *hub.Hub) s
 		AddressSpace:           cfg.Spoke.AddressSpace.String(),
 		AksSubnet:              cfg.Spoke.AksSubnet.String(),
 		PodCIDR:                overlayPodCIDR(cfg),
+		Peers:                  peerRanges(cfg),
 		RouteTableID:           h.RouteTableID,
 		DNSServers:             dnsPlan(cfg).ServerIPs(),
 		NSGName:                cfg.Name("nsg", "aks"),
@@ -121,6 +122,15 @@ func spokeArgs(cfg *settings.Settings, ops *monitoring.Monitoring, h *hub.Hub) s
 		Protect:                cfg.Protect,
 		Tags:                   cfg.ResourceTags(),
 	}
+}
+
+// peerRanges are the networks that may reach the cluster's nodes: both VNets and on-premises.
+func peerRanges(cfg *settings.Settings) []string {
+	ranges := []string{cfg.Hub.AddressSpace.String(), cfg.Spoke.AddressSpace.String()}
+	for _, r := range cfg.DNS.OnPremRanges {
+		ranges = append(ranges, r.String())
+	}
+	return ranges
 }
 
 func peeringArgs(cfg *settings.Settings, h *hub.Hub, s *spoke.Spoke) peering.Args {

@@ -398,3 +398,41 @@ func TestTheProgramAssignsExactlyTheRolesTheDeployIdentityMayAssign(t *testing.T
 	assert.ElementsMatch(t, want, slices.Collect(maps.Keys(assigned)), "the roles the program assigns")
 	assert.ElementsMatch(t, want, rbac.ProgramRoles, "the list the deploy identity's condition is built from")
 }
+
+// inboundSources are an NSG's inbound allow rules, as name -> sources.
+func inboundSources(nsgRes *mocktest.Registered) map[string][]string {
+	out := map[string][]string{}
+	for _, r := range mocktest.Items(nsgRes.Inputs, "securityRules") {
+		rule := r.ObjectValue()
+		if rule["direction"].StringValue() != "Inbound" || rule["access"].StringValue() != "Allow" {
+			continue
+		}
+		name := rule["name"].StringValue()
+		if p := rule["sourceAddressPrefix"]; p.IsString() {
+			out[name] = []string{p.StringValue()}
+		}
+		if ps := rule["sourceAddressPrefixes"]; ps.IsArray() {
+			for _, p := range ps.ArrayValue() {
+				out[name] = append(out[name], p.StringValue())
+			}
+		}
+	}
+	return out
+}
+
+func TestNSGsOfRoutedSubnetsNameTheirSourcesInsteadOfTheVirtualNetworkTag(t *testing.T) {
+	// The VirtualNetwork tag includes the prefixes of a subnet's user-defined routes (Microsoft
+	// Learn, "Virtual network service tags", checked 2026-12-06): on the subnets that route
+	// 0.0.0.0/0 to the firewall (the AKS and jump-box subnets, and the forwarders' in that
+	// mode) it would admit every source.
+	res, err := mocktest.Run(t, "dev", mocktest.WithConfig(t, mocktest.DNSMode("forwarder")))
+	require.NoError(t, err)
+	aks := inboundSources(res.Named(t, azuretype.NSG, "nsg-hubspoke-dev-aks"))
+	assert.Equal(t, []string{"10.0.0.0/16", "10.1.0.0/16", "172.30.0.0/16"}, aks["allow-vnets-inbound"], "hub, spoke, on-premises")
+	for _, name := range []string{"nsg-hubspoke-dev-aks", "nsg-hubspoke-dev-jumpbox", "nsg-hubspoke-dev-dns"} {
+		for rule, sources := range inboundSources(res.Named(t, azuretype.NSG, name)) {
+			assert.NotContains(t, sources, "VirtualNetwork", "%s %s", name, rule)
+			assert.NotContains(t, sources, "*", "%s %s", name, rule)
+		}
+	}
+}
