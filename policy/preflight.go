@@ -5,7 +5,6 @@ import (
 	"maps"
 	"net/netip"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
@@ -385,13 +384,8 @@ func portCovered(spec string, port int) bool {
 	if spec == "*" {
 		return true
 	}
-	low, high, isRange := strings.Cut(spec, "-")
-	if !isRange {
-		high = low
-	}
-	lo, errLo := strconv.Atoi(low)
-	hi, errHi := strconv.Atoi(high)
-	return errLo == nil && errHi == nil && lo <= port && port <= hi
+	lo, hi, ok := azurerules.PortBounds(spec)
+	return ok && lo <= port && port <= hi
 }
 
 func registryPrivate(r resource) (v []string) {

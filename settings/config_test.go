@@ -294,6 +294,25 @@ func TestInvalidConfigIsRejectedByKeyBeforeAnyResource(t *testing.T) {
 			[]string{"firewall.extraNetworkRules[0]: allows any destination on any port: a catch-all rule defeats the firewall",
 				"firewall.extraNetworkRules[1]: allows any destination on any port: a catch-all rule defeats the firewall",
 				"firewall.extraNetworkRules[2]: allows any destination on any port: a catch-all rule defeats the firewall"}},
+		// A tired operator's catch-alls: every address spelled as a tag or a /0, every port as ranges
+		// that together cover 1-65535, every site as wildcard labels.
+		{"catch-all extra rules spelled as a tag, a /0, split ranges and wildcards", mocktest.All(
+			mocktest.Set("firewall", "extraNetworkRules", []any{
+				map[string]any{"name": "internet", "protocols": []any{"TCP"}, "destinationAddresses": []any{"internet"}, "destinationPorts": []any{"1-32767", "32768-65535"}},
+				map[string]any{"name": "slash-zero", "protocols": []any{"UDP"}, "destinationAddresses": []any{"0.0.0.0/0"}}}),
+			mocktest.Set("firewall", "extraApplicationRules", []any{
+				map[string]any{"name": "every-site", "targetFqdns": []any{"*.*"}, "protocols": []any{"Https:443"}}})),
+			[]string{"firewall.extraNetworkRules[0]: allows any destination on any port: a catch-all rule defeats the firewall",
+				"firewall.extraNetworkRules[1]: allows any destination on any port: a catch-all rule defeats the firewall",
+				`firewall.extraApplicationRules[0].targetFqdns: "*.*" allows every site: a catch-all rule defeats the firewall`}},
+		// Azure Firewall application rules take ports 1-64000 (Microsoft Learn, checked 2026-12-06).
+		{"application rule ports Azure Firewall does not take", mocktest.Set("firewall", "extraApplicationRules", []any{map[string]any{
+			"name": "web", "targetFqdns": []any{"example.com"}, "protocols": []any{"Https:64001", "Http:0"}}}),
+			[]string{`firewall.extraApplicationRules[0].protocols: "Https:64001": an application rule's port is 1-64000`,
+				`firewall.extraApplicationRules[0].protocols: "Http:0": an application rule's port is 1-64000`}},
+		{"an IPv6 source", mocktest.Set("firewall", "extraNetworkRules", []any{map[string]any{
+			"name": "v6", "protocols": []any{"TCP"}, "sourceAddresses": []any{"2001:db8::/32"}, "destinationAddresses": []any{"10.50.0.4"}, "destinationPorts": []any{"443"}}}),
+			[]string{`firewall.extraNetworkRules[0].sourceAddresses: "2001:db8::/32" is not an IPv4 address or range`}},
 		{"extra application rule without targets or protocols", mocktest.Set("firewall", "extraApplicationRules", []any{map[string]any{"name": "web"}}),
 			[]string{"firewall.extraApplicationRules[0].targetFqdns: required: at least one FQDN (or an FQDN tag in fqdnTags)",
 				"firewall.extraApplicationRules[0].protocols: required: at least one such as Https:443"}},
@@ -524,6 +543,10 @@ func TestConfigAtTheLimitsIsAccepted(t *testing.T) {
 			c["keyVault"] = map[string]any{"purgeProtection": true}
 		}},
 		{"Premium tier", mocktest.Set("aks", "tier", "Premium")},
+		{"HTTPS to everywhere is one port, not a catch-all", mocktest.Set("firewall", "extraNetworkRules", []any{map[string]any{
+			"name": "https-out", "protocols": []any{"TCP"}, "destinationAddresses": []any{"0.0.0.0/0"}, "destinationPorts": []any{"443"}}})},
+		{"application rule on the highest port", mocktest.Set("firewall", "extraApplicationRules", []any{map[string]any{
+			"name": "web", "targetFqdns": []any{"*.example.com"}, "protocols": []any{"Https:64000"}}})},
 		{"surge and drain at their bounds", mocktest.All(mocktest.Set("aks", "maxSurge", 1), mocktest.Set("aks", "drainTimeoutMinutes", 1440))},
 		{"kubectl one minor behind the cluster", mocktest.Set("jumpBox", "kubectlVersion", "1.35.0")},
 		{"kubectl one minor ahead of the cluster", mocktest.Set("jumpBox", "kubectlVersion", "1.37.0")},

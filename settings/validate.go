@@ -36,7 +36,7 @@ var (
 	prefixPattern      = regexp.MustCompile(`^[a-z][a-z0-9]{1,11}$`)
 	usernamePattern    = regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`)
 	ruleNamePattern    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$`)
-	appProtocolPattern = regexp.MustCompile(`^(Http|Https|Mssql):[0-9]{1,5}$`)
+	appProtocolPattern = regexp.MustCompile(`^(Http|Https|Mssql):([0-9]{1,5})$`)
 	domainPattern      = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 	// kubernetesNamePattern is an RFC 1123 label: namespaces and service accounts.
 	kubernetesNamePattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
@@ -397,14 +397,12 @@ func (s *Settings) validateFirewall(p *problems) {
 		if len(r.DestinationFqdns) > 0 && f.SKU == FirewallBasic {
 			p.add(key+".destinationFqdns", "FQDNs in network rules need the DNS proxy, which the Basic SKU lacks")
 		}
-		allPorts := len(r.DestinationPorts) == 0
 		for _, port := range r.DestinationPorts {
 			if !validPortRange(port) {
 				p.add(key+".destinationPorts", "%q is not a port, a range such as 8000-8080, or *", port)
 			}
-			allPorts = allPorts || port == "*" || port == "1-65535" || port == "0-65535"
 		}
-		if allPorts && (slices.Contains(r.DestinationAddresses, "*") || slices.Contains(r.DestinationFqdns, "*")) {
+		if coversEveryPort(r.DestinationPorts) && (slices.ContainsFunc(r.DestinationAddresses, isEverywhere) || slices.ContainsFunc(r.DestinationFqdns, isEveryName)) {
 			p.add(key, "allows any destination on any port: a catch-all rule defeats the firewall")
 		}
 	}
@@ -415,26 +413,63 @@ func (s *Settings) validateFirewall(p *problems) {
 		if len(r.TargetFqdns)+len(r.FqdnTags) == 0 {
 			p.add(key+".targetFqdns", "required: at least one FQDN (or an FQDN tag in fqdnTags)")
 		}
-		if slices.Contains(r.TargetFqdns, "*") {
-			p.add(key+".targetFqdns", "\"*\" allows every site: a catch-all rule defeats the firewall")
+		for _, fqdn := range r.TargetFqdns {
+			if isEveryName(fqdn) {
+				p.add(key+".targetFqdns", "%q allows every site: a catch-all rule defeats the firewall", fqdn)
+			}
 		}
 		if len(r.Protocols) == 0 {
 			p.add(key+".protocols", "required: at least one such as Https:443")
 		}
 		for _, proto := range r.Protocols {
-			if !appProtocolPattern.MatchString(proto) {
+			m := appProtocolPattern.FindStringSubmatch(proto)
+			if m == nil {
 				p.add(key+".protocols", "%q must be Http:<port>, Https:<port> or Mssql:<port>", proto)
+			} else if port, _ := strconv.Atoi(m[2]); port < 1 || port > maxAppRulePort {
+				p.add(key+".protocols", "%q: an application rule's port is 1-%d", proto, maxAppRulePort)
 			}
 		}
 	}
 }
 
+// maxAppRulePort is the highest port an Azure Firewall application rule's protocol takes
+// (Microsoft Learn, Azure Firewall application rules, checked 2026-12-06).
+const maxAppRulePort = 64000
+
+// isEverywhere tells a destination that is every address, in any spelling Azure Firewall takes.
+func isEverywhere(dest string) bool {
+	if prefix, err := netip.ParsePrefix(dest); err == nil {
+		return prefix.Bits() == 0
+	}
+	return slices.ContainsFunc([]string{"*", "Any", "Internet"}, func(s string) bool { return strings.EqualFold(s, dest) })
+}
+
+// isEveryName tells an FQDN pattern made of wildcards only ("*", "*.*"): every site.
+func isEveryName(fqdn string) bool {
+	return strings.Trim(fqdn, "*.") == "" && fqdn != ""
+}
+
+// coversEveryPort tells whether the port list, together, is every port (none given is all).
+func coversEveryPort(ports []string) bool {
+	covered := make([]bool, 65536)
+	for _, port := range ports {
+		if port == "*" {
+			return true
+		}
+		lo, hi, ok := azurerules.PortBounds(port)
+		for n := max(lo, 1); ok && n <= hi; n++ {
+			covered[n] = true
+		}
+	}
+	return len(ports) == 0 || !slices.Contains(covered[1:], false)
+}
+
 func checkSources(p *problems, key string, sources []string) {
 	for _, src := range sources {
-		if _, err := netip.ParsePrefix(src); err == nil {
+		if prefix, err := netip.ParsePrefix(src); err == nil && prefix.Addr().Is4() {
 			continue
 		}
-		if _, err := netip.ParseAddr(src); err != nil {
+		if addr, err := netip.ParseAddr(src); err != nil || !addr.Is4() {
 			p.add(key+".sourceAddresses", "%q is not an IPv4 address or range", src)
 		}
 	}

@@ -23,13 +23,20 @@ func IsAddressRange(s string) bool {
 // IsPortRange tells whether s is a port or a low-high range (0-65535): what the plural port
 // fields of a security rule accept.
 func IsPortRange(s string) bool {
+	_, _, ok := PortBounds(s)
+	return ok
+}
+
+// PortBounds reads a port or a range "lo-hi" of ports 0-65535 into its bounds; ok is false for
+// anything else, a reversed range included.
+func PortBounds(s string) (lo, hi int, ok bool) {
 	low, high, isRange := strings.Cut(s, "-")
 	if !isRange {
 		high = low
 	}
-	lo, errLo := strconv.ParseUint(low, 10, 16)
-	hi, errHi := strconv.ParseUint(high, 10, 16)
-	return errLo == nil && errHi == nil && lo <= hi
+	l, errLo := strconv.ParseUint(low, 10, 16)
+	h, errHi := strconv.ParseUint(high, 10, 16)
+	return int(l), int(h), errLo == nil && errHi == nil && l <= h
 }
 
 // securityRulePairs are the singular/plural field pairs of a security rule. Azure takes a service
