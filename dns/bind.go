@@ -15,6 +15,12 @@ var AzureDNS = netip.AddrPortFrom(netip.MustParseAddr("168.63.129.16"), 53)
 // support subdomains, so each zone is forwarded as a whole.
 var privateLinkZones = []string{RegistryZone, VaultZone, "privatelink.blob.core.windows.net"}
 
+// AzureZones are the zones only Azure DNS answers for a cluster in location: its own and the
+// private-link zones.
+func AzureZones(location string) []string {
+	return append([]string{ClusterZoneName(location)}, privateLinkZones...)
+}
+
 // Private DNS zones of the registry's and the vault's private endpoints. The registry's holds its
 // record and its regional data endpoint's, <name>.<region>.data (Microsoft Learn, "Connect
 // privately to an Azure container registry using Azure Private Link"; "Integrate Key Vault with

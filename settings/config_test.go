@@ -419,6 +419,20 @@ func TestDNSModeRulesAreEnforced(t *testing.T) {
 		{"on-prem domain label with an underscore", mocktest.All(mocktest.DNSMode("forwarder"), func(c map[string]any) {
 			c["dns"].(map[string]any)["onPremDomains"] = []any{map[string]any{"domain": "corp_net.contoso.com", "servers": []any{"172.30.0.10"}}}
 		}), `dns.onPremDomains[0].domain: "corp_net.contoso.com" is not a DNS domain such as corp.contoso.com`},
+		// Azure DNS alone answers the cluster's and the private-link zones (AKS docs, custom DNS).
+		{"on-prem domains that would capture Azure's zones", mocktest.All(mocktest.DNSMode("forwarder"), func(c map[string]any) {
+			c["dns"].(map[string]any)["onPremDomains"] = []any{
+				map[string]any{"domain": "azmk8s.io", "servers": []any{"172.30.0.10"}},
+				map[string]any{"domain": "privatelink.vaultcore.azure.net", "servers": []any{"172.30.0.10"}},
+				map[string]any{"domain": "myacr.privatelink.azurecr.io", "servers": []any{"172.30.0.10"}},
+			}
+		}), `dns.onPremDomains[0].domain: "azmk8s.io" would capture privatelink.westeurope.azmk8s.io, which only Azure DNS answers`},
+		{"on-prem domain on a private-link zone", mocktest.All(mocktest.DNSMode("privateResolver"), func(c map[string]any) {
+			c["dns"].(map[string]any)["onPremDomains"] = []any{map[string]any{"domain": "privatelink.vaultcore.azure.net", "servers": []any{"172.30.0.10"}}}
+		}), `dns.onPremDomains[0].domain: "privatelink.vaultcore.azure.net" would capture privatelink.vaultcore.azure.net, which only Azure DNS answers`},
+		{"on-prem domain inside a private-link zone", mocktest.All(mocktest.DNSMode("forwarder"), func(c map[string]any) {
+			c["dns"].(map[string]any)["onPremDomains"] = []any{map[string]any{"domain": "myacr.privatelink.azurecr.io", "servers": []any{"172.30.0.10"}}}
+		}), `dns.onPremDomains[0].domain: "myacr.privatelink.azurecr.io" would capture privatelink.azurecr.io, which only Azure DNS answers`},
 		{"on-prem domain without servers", mocktest.All(mocktest.DNSMode("forwarder"), func(c map[string]any) {
 			c["dns"].(map[string]any)["onPremDomains"] = []any{map[string]any{"domain": "corp.contoso.com", "servers": []any{}}}
 		}), "dns.onPremDomains[0].servers: required: at least one on-premises DNS server IP"},

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/hubspoke/private-aks/dns"
 	"github.com/hubspoke/private-aks/internal/azureid"
 	"github.com/hubspoke/private-aks/internal/azurerules"
 )
@@ -520,6 +521,13 @@ func (s *Settings) validateDNS(p *problems) {
 		key := fmt.Sprintf("dns.onPremDomains[%d]", i)
 		if !domainPattern.MatchString(dom.Domain) {
 			p.add(key+".domain", "%q is not a DNS domain such as corp.contoso.com", dom.Domain)
+		}
+		// Forwarding a zone only Azure DNS answers (or a domain above or inside it) on-premises
+		// would send the API server's and the private endpoints' names away from their records.
+		for _, zone := range dns.AzureZones(s.Location) {
+			if name := strings.ToLower(dom.Domain); name == zone || strings.HasSuffix(zone, "."+name) || strings.HasSuffix(name, "."+zone) {
+				p.add(key+".domain", "%q would capture %s, which only Azure DNS answers", dom.Domain, zone)
+			}
 		}
 		if len(dom.Servers) == 0 {
 			p.add(key+".servers", "required: at least one on-premises DNS server IP")
