@@ -77,24 +77,28 @@ func DeployModel(st State) (Model, error) {
 	return m, nil
 }
 
-// String prints the model for people.
+// name is the step's resource's Pulumi name, the end of its URN.
+func (s Step) name() string {
+	return s.URN[strings.LastIndex(s.URN, "::")+2:]
+}
+
 // Summary is the model in a few lines: its critical path and its length.
 func (m Model) Summary() string {
 	var path []string
 	for _, s := range m.CriticalPath {
-		path = append(path, s.URN[strings.LastIndex(s.URN, "::")+2:])
+		path = append(path, s.name())
 	}
 	return fmt.Sprintf("Deploy-time model (%d Azure resources, estimated times): critical path %s\n  %s\n  serial sum %s (%.1fx); the whole model: %s\n",
 		m.Resources, m.Length, strings.Join(path, " -> "), m.SerialSum, float64(m.SerialSum)/float64(m.Length), ModelFile)
 }
 
+// String prints the model for people.
 func (m Model) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Deploy-time model (%d resources; provisioning times per type are estimates, see offline/model.go)\n", m.Resources)
 	fmt.Fprintf(&b, "Critical path:\n")
 	for _, s := range m.CriticalPath {
-		name := s.URN[strings.LastIndex(s.URN, "::")+2:]
-		fmt.Fprintf(&b, "  %8s  +%-6s %-60s %s\n", s.Finish, s.Duration, s.Type, name)
+		fmt.Fprintf(&b, "  %8s  +%-6s %-60s %s\n", s.Finish, s.Duration, s.Type, s.name())
 	}
 	fmt.Fprintf(&b, "Critical path length: %s\n", m.Length)
 	fmt.Fprintf(&b, "Serial sum of all creations: %s (%.1fx the critical path)\n", m.SerialSum, float64(m.SerialSum)/float64(m.Length))

@@ -58,13 +58,10 @@ func run(ctx context.Context, stack string, asJSON bool, image, onPrem string, t
 	if err := json.Unmarshal(out, &target); err != nil {
 		return false, fmt.Errorf("reading the stack's outputs: %w", err)
 	}
-	var ids struct {
-		Hub string `json:"hubVnetId"` // /subscriptions/<id>/resourceGroups/...
-	}
-	if err := json.Unmarshal(out, &ids); err != nil || !strings.HasPrefix(ids.Hub, "/subscriptions/") {
+	if !strings.HasPrefix(target.HubVNetID, "/subscriptions/") {
 		return false, fmt.Errorf("the stack's outputs have no hubVnetId: has it been deployed?")
 	}
-	subscription := strings.Split(ids.Hub, "/")[2]
+	subscription := strings.Split(target.HubVNetID, "/")[2]
 	target.RegistryImage, target.OnPremName = image, onPrem
 
 	credential, err := azidentity.NewDefaultAzureCredential(nil)

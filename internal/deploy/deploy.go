@@ -201,15 +201,9 @@ func checkUpgradeStep(ctx context.Context, t Target) error {
 	if !ok {
 		return nil
 	}
-	config, err := t.Config(ctx)
+	aks, err := readAKS(ctx, t)
 	if err != nil {
 		return err
-	}
-	var aks struct {
-		KubernetesVersion string `json:"kubernetesVersion"`
-	}
-	if err := json.Unmarshal([]byte(config[Project+":aks"].Value), &aks); err != nil {
-		return fmt.Errorf("%s:aks: %w", Project, err)
 	}
 	from, to := minor(running), minor(aks.KubernetesVersion)
 	switch {
@@ -240,17 +234,9 @@ func minor(version string) int {
 // requireAdminGroups refuses a stack with no admin group: the identity that runs `up` would be
 // the cluster's only admin and the vault's secrets officer, and in CI that is the pipeline's.
 func requireAdminGroups(ctx context.Context, t Target, stack string) error {
-	config, err := t.Config(ctx)
+	aks, err := readAKS(ctx, t)
 	if err != nil {
 		return err
-	}
-	var aks struct {
-		AdminGroupObjectIDs []string `json:"adminGroupObjectIds"`
-	}
-	if v, ok := config[Project+":aks"]; ok {
-		if err := json.Unmarshal([]byte(v.Value), &aks); err != nil {
-			return fmt.Errorf("%s:aks: %w", Project, err)
-		}
 	}
 	if len(aks.AdminGroupObjectIDs) == 0 {
 		return fmt.Errorf("stack %s: aks.adminGroupObjectIds is empty, so this pipeline's own identity would become the cluster's only admin; "+
@@ -258,6 +244,27 @@ func requireAdminGroups(ctx context.Context, t Target, stack string) error {
 			stack, stack, Project)
 	}
 	return nil
+}
+
+// aksConfig is what a deployment reads of the stack's aks key.
+type aksConfig struct {
+	KubernetesVersion   string   `json:"kubernetesVersion"`
+	AdminGroupObjectIDs []string `json:"adminGroupObjectIds"`
+}
+
+// readAKS reads the stack's aks key through the CLI (`pulumi config --json`); empty when unset.
+func readAKS(ctx context.Context, t Target) (aksConfig, error) {
+	var aks aksConfig
+	config, err := t.Config(ctx)
+	if err != nil {
+		return aks, err
+	}
+	if v, ok := config[Project+":aks"]; ok {
+		if err := json.Unmarshal([]byte(v.Value), &aks); err != nil {
+			return aks, fmt.Errorf("%s:aks: %w", Project, err)
+		}
+	}
+	return aks, nil
 }
 
 // Summarize prints planned or applied operations by kind, such as "3 create, 1 same".

@@ -19,6 +19,7 @@ import (
 
 // Target is what the checks read from the stack's outputs, and the names they look up.
 type Target struct {
+	HubVNetID          string       `json:"hubVnetId"` // names the subscription: /subscriptions/<id>/...
 	HubResourceGroup   string       `json:"hubResourceGroupName"`
 	JumpBox            string       `json:"jumpBoxName"`
 	SpokeResourceGroup string       `json:"spokeResourceGroupName"`
