@@ -88,7 +88,7 @@ func TestTheOfflineAzureRefusesWhatARMRefuses(t *testing.T) {
 		})), `destinationPortRanges holds "*"`},
 		{"the VNet", azuretype.VNet, vnet, ""},
 		{"a NIC in a subnet its VNet does not declare", azuretype.NIC, nic("snet-b", "Dynamic", ""),
-			"InvalidResourceReference: resource /subscriptions/" + azuremock.SubscriptionID + "/resourceGroups/rg-test/providers/mock/VirtualNetwork/vnet-test/subnets/snet-b"},
+			"InvalidResourceReference: resource /subscriptions/" + azuremock.SubscriptionID + "/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/vnet-test/subnets/snet-b"},
 		{"a static address outside the subnet", azuretype.NIC, nic("snet-a", "Static", "10.0.2.5"), "PrivateIPAddressNotInSubnet: 10.0.2.5 is not in 10.0.1.0/28"},
 		{"a static address Azure reserves", azuretype.NIC, nic("snet-a", "Static", "10.0.1.3"), "PrivateIPAddressInReservedRange"},
 		{"a static address", azuretype.NIC, nic("snet-a", "Static", "10.0.1.4"), ""},
@@ -109,7 +109,7 @@ func TestTheOfflineAzureRefusesWhatARMRefuses(t *testing.T) {
 // nic is a NIC's inputs in subnet of the test's VNet, optionally under another name.
 func nic(subnet, method, ip string, name ...string) resource.PropertyMap {
 	config := map[string]any{"name": "ipconfig1", "privateIPAllocationMethod": method,
-		"subnet": map[string]any{"id": "/subscriptions/" + azuremock.SubscriptionID + "/resourceGroups/rg-test/providers/mock/VirtualNetwork/vnet-test/subnets/" + subnet}}
+		"subnet": map[string]any{"id": "/subscriptions/" + azuremock.SubscriptionID + "/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/vnet-test/subnets/" + subnet}}
 	if ip != "" {
 		config["privateIPAddress"] = ip
 	}
@@ -435,4 +435,39 @@ func TestNSGsOfRoutedSubnetsNameTheirSourcesInsteadOfTheVirtualNetworkTag(t *tes
 			assert.NotContains(t, sources, "*", "%s %s", name, rule)
 		}
 	}
+}
+
+func TestResourceIDsHaveAzuresShape(t *testing.T) {
+	// Azure's IDs (Microsoft Learn, "Resource ID" of each REST API; checked 2026-12-06): a
+	// top-level resource under its group's provider, a child under its parent, an extension
+	// resource under the resource it extends, a storage container under blobServices/default.
+	// Catches an offline Azure that shapes IDs its own way (a code path or policy that parses an
+	// ID is then tested against a shape Azure never returns), or a wrong segment in the type table.
+	res := mocktest.RunStack(t, "prod")
+	sub := "/subscriptions/" + azuremock.SubscriptionID
+	hubVNet := sub + "/resourceGroups/rg-hubspoke-prod-hub/providers/Microsoft.Network/virtualNetworks/vnet-hubspoke-prod-hub"
+	assert.Equal(t, hubVNet, res.Named(t, azuretype.VNet, "vnet-hubspoke-prod-hub").ID)
+	peering := res.Named(t, azuretype.Peering, "peer-hub-to-spoke")
+	assert.Equal(t, hubVNet+"/virtualNetworkPeerings/peer-hub-to-spoke", peering.ID)
+	cluster := sub + "/resourceGroups/rg-hubspoke-prod-spoke/providers/Microsoft.ContainerService/managedClusters/aks-hubspoke-prod"
+	assert.Equal(t, cluster, res.One(t, azuretype.ManagedCluster).ID)
+	assert.Equal(t, cluster+"/agentPools/user", res.One(t, azuretype.AgentPool).ID)
+	require.NotEmpty(t, res.OfType(azuretype.RoleAssignment))
+	require.NotEmpty(t, res.OfType(azuretype.DiagnosticSetting))
+	for _, ra := range res.OfType(azuretype.RoleAssignment) {
+		assert.Equal(t, mocktest.Str(ra.Inputs, "scope")+"/providers/Microsoft.Authorization/roleAssignments/"+mocktest.Str(ra.Inputs, "roleAssignmentName"), ra.ID)
+	}
+	for _, ds := range res.OfType(azuretype.DiagnosticSetting) {
+		assert.Equal(t, mocktest.Str(ds.Inputs, "resourceUri")+"/providers/Microsoft.Insights/diagnosticSettings/"+mocktest.Str(ds.Inputs, "name"), ds.ID)
+	}
+
+	cloud := azuremock.New()
+	account := resource.NewPropertyMapFromMap(map[string]any{"resourceGroupName": "rg-state", "accountName": "ststate", "containerName": "state"})
+	_, _, err := cloud.Create(azuretype.ResourceGroup, resource.NewPropertyMapFromMap(map[string]any{"resourceGroupName": "rg-state"}))
+	require.NoError(t, err)
+	_, _, err = cloud.Create(azuretype.StorageAccount, account)
+	require.NoError(t, err)
+	id, _, err := cloud.Create(azuretype.BlobContainer, account)
+	require.NoError(t, err)
+	assert.Equal(t, sub+"/resourceGroups/rg-state/providers/Microsoft.Storage/storageAccounts/ststate/blobServices/default/containers/state", id)
 }

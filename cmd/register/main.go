@@ -46,10 +46,7 @@ func run(ctx context.Context, subscription string, patience time.Duration) error
 		}
 		subscription = strings.TrimSpace(string(out))
 	}
-	namespaces, err := azuretype.Namespaces()
-	if err != nil {
-		return err
-	}
+	namespaces := azuretype.Namespaces()
 	credential, err := azidentity.NewDefaultAzureCredential(nil)
 	if err != nil {
 		return err

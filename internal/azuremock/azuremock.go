@@ -1,8 +1,8 @@
 // Package azuremock stands in for Azure wherever the program runs without it: under Pulumi's unit
 // test mocks and behind the mock provider of the offline engine run. A Cloud keeps what exists, so
 // that it refuses what Azure refuses (a child before its parent, a reference to nothing, a rule
-// shape ARM rejects); it gives each resource an Azure-like ID, fills the `name` output from the
-// resource's Azure name input, and fills what Azure computes with placeholders that no wiring
+// shape ARM rejects); it gives each resource the ID Azure would (from the type table's ARM
+// types), fills the `name` output from the resource's Azure name input, and fills what Azure computes with placeholders that no wiring
 // mistake could produce: addresses inside their subnet but never its first usable ones (what a
 // program could type or derive), a node resource group that is not Azure's default name.
 package azuremock
@@ -43,7 +43,7 @@ const (
 
 // Placeholders lists, for people reading an offline run, which values are placeholders.
 var Placeholders = []string{
-	"resource IDs: /subscriptions/" + SubscriptionID + "/resourceGroups/<group>/providers/mock/<type>/<name>",
+	"resource IDs: Azure's shape in subscription " + SubscriptionID + " (/resourceGroups/<group>/providers/<ARM type>/<name>, children under their parent)",
 	"private addresses (firewall, dynamic NICs, private endpoints): inside their subnet, derived from the resource's name, never the subnet's first two usable addresses",
 	"public IPs: 20.<a>.<b>.<c>, derived from the address's name",
 	"identity principal and client IDs: name-derived UUIDs",
@@ -263,13 +263,11 @@ func (c *Cloud) Delete(id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.exists[strings.ToLower(id)]--
-	if kind, name, ok := strings.Cut(id[strings.LastIndex(id, "/providers/mock/")+len("/providers/mock/"):], "/"); ok && kind == vaultKind {
-		c.deletedVaults[strings.ToLower(name)] = true // soft delete is always on
+	vaults := strings.ToLower("/providers/" + azuretype.Table[azuretype.Vault].ARMType + "/")
+	if _, name, ok := strings.Cut(strings.ToLower(id), vaults); ok && !strings.Contains(name, "/") {
+		c.deletedVaults[name] = true // soft delete is always on
 	}
 }
-
-// vaultKind is the Key Vault's type in the offline Azure's IDs.
-var vaultKind = azuretype.Vault[strings.LastIndex(azuretype.Vault, ":")+1:]
 
 // ClientConfig is the result of getClientConfig: who runs the deployment (Deployer, or
 // DeployerObjectID when unset).
@@ -284,21 +282,34 @@ func groupID(name string) string {
 	return fmt.Sprintf("/subscriptions/%s/resourceGroups/%s", SubscriptionID, name)
 }
 
-// armID builds an Azure-like resource ID: distinct, stable and readable in failures.
+// armID is the ID Azure gives a resource, built from its ARM type: a child's lies under its
+// parent's (an intermediate singleton such as a storage account's blobServices is "default", as
+// Azure names it), an extension resource's under the resource it extends, any other's under its
+// resource group.
 func armID(typ string, inputs resource.PropertyMap, name string) string {
 	if typ == azuretype.ResourceGroup {
 		return groupID(name)
 	}
-	kind := typ[strings.LastIndex(typ, ":")+1:]
-	if scope, ok := known(inputs, "resourceUri"); ok {
-		// An extension resource: its ID lies under the resource it extends.
-		return fmt.Sprintf("%s/providers/mock/%s/%s", scope, kind, name)
+	armType := azuretype.Table[typ].ARMType
+	if parent, ok := azuretype.Parents[typ]; ok {
+		parentName, _ := known(inputs, parent.NameInput)
+		parentType := azuretype.Table[parent.Type].ARMType
+		segments := strings.Split(strings.TrimPrefix(armType, parentType+"/"), "/")
+		path := armID(parent.Type, inputs, parentName)
+		for _, segment := range segments[:len(segments)-1] {
+			path += "/" + segment + "/default"
+		}
+		return path + "/" + segments[len(segments)-1] + "/" + name
+	}
+	if scopeInput, ok := azuretype.Scopes[typ]; ok {
+		scope, _ := known(inputs, scopeInput)
+		return fmt.Sprintf("%s/providers/%s/%s", scope, armType, name)
 	}
 	rg, ok := known(inputs, "resourceGroupName")
 	if !ok {
 		rg = "none"
 	}
-	return fmt.Sprintf("%s/providers/mock/%s/%s", groupID(rg), kind, name)
+	return fmt.Sprintf("%s/providers/%s/%s", groupID(rg), armType, name)
 }
 
 // mockAt is an array's i-th element (null if there is none).

@@ -5,7 +5,6 @@
 package azuretype
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -59,6 +58,10 @@ const (
 
 // Info is what the program knows of one type.
 type Info struct {
+	// ARMType is the type Azure gives the resource (the `type` of its REST API): a child's type
+	// extends its parent's (Parents), an extension resource's lies under its scope (Scopes).
+	// The offline Azure builds resource IDs from it, in the shape Azure returns.
+	ARMType string
 	// NameInput is the input that carries the resource's Azure name (the mock fills the `name`
 	// output from it).
 	NameInput string
@@ -76,50 +79,50 @@ const estimate = "estimate"
 
 // Table has every type the program creates.
 var Table = map[string]Info{
-	ResourceGroup:  {"resourceGroupName", true, 5 * time.Second, estimate},
-	VNet:           {"virtualNetworkName", true, 15 * time.Second, estimate},
-	RouteTable:     {"routeTableName", true, 10 * time.Second, estimate},
-	Route:          {"routeName", false, 10 * time.Second, estimate},
-	PublicIP:       {"publicIpAddressName", true, 10 * time.Second, estimate},
-	FirewallPolicy: {"firewallPolicyName", true, 30 * time.Second, estimate},
+	ResourceGroup:  {"Microsoft.Resources/resourceGroups", "resourceGroupName", true, 5 * time.Second, estimate},
+	VNet:           {"Microsoft.Network/virtualNetworks", "virtualNetworkName", true, 15 * time.Second, estimate},
+	RouteTable:     {"Microsoft.Network/routeTables", "routeTableName", true, 10 * time.Second, estimate},
+	Route:          {"Microsoft.Network/routeTables/routes", "routeName", false, 10 * time.Second, estimate},
+	PublicIP:       {"Microsoft.Network/publicIPAddresses", "publicIpAddressName", true, 10 * time.Second, estimate},
+	FirewallPolicy: {"Microsoft.Network/firewallPolicies", "firewallPolicyName", true, 30 * time.Second, estimate},
 	// "config changes might take five minutes" once a firewall uses the policy
 	// (techresolve.blog, 2026-03-07, "Best way to handle Azure firewall config changes"); before the
 	// firewall exists a group lands faster: estimate.
-	RuleCollectionGroup: {"ruleCollectionGroupName", false, 60 * time.Second, "estimate; 5 min once attached (techresolve.blog 2026-03-07)"},
-	Firewall:            {"azureFirewallName", true, 8 * time.Minute, estimate},
-	NIC:                 {"networkInterfaceName", true, 10 * time.Second, estimate},
-	Peering:             {"virtualNetworkPeeringName", false, 15 * time.Second, estimate},
-	PrivateZone:         {"privateZoneName", true, 30 * time.Second, estimate},
-	VNetLink:            {"virtualNetworkLinkName", true, 45 * time.Second, estimate},
-	NSG:                 {"networkSecurityGroupName", true, 10 * time.Second, estimate},
-	Bastion:             {"bastionHostName", true, 8 * time.Minute, estimate},
-	DNSResolver:         {"dnsResolverName", true, 1 * time.Minute, estimate},
-	InboundEndpoint:     {"inboundEndpointName", true, 2 * time.Minute, estimate},
-	OutboundEndpoint:    {"outboundEndpointName", true, 2 * time.Minute, estimate},
-	ForwardingRuleset:   {"dnsForwardingRulesetName", true, 30 * time.Second, estimate},
-	ForwardingRule:      {"forwardingRuleName", false, 10 * time.Second, estimate},
-	RulesetLink:         {"virtualNetworkLinkName", false, 30 * time.Second, estimate},
-	VM:                  {"vmName", true, 2 * time.Minute, estimate},
-	AvailabilitySet:     {"availabilitySetName", true, 5 * time.Second, estimate},
+	RuleCollectionGroup: {"Microsoft.Network/firewallPolicies/ruleCollectionGroups", "ruleCollectionGroupName", false, 60 * time.Second, "estimate; 5 min once attached (techresolve.blog 2026-03-07)"},
+	Firewall:            {"Microsoft.Network/azureFirewalls", "azureFirewallName", true, 8 * time.Minute, estimate},
+	NIC:                 {"Microsoft.Network/networkInterfaces", "networkInterfaceName", true, 10 * time.Second, estimate},
+	Peering:             {"Microsoft.Network/virtualNetworks/virtualNetworkPeerings", "virtualNetworkPeeringName", false, 15 * time.Second, estimate},
+	PrivateZone:         {"Microsoft.Network/privateDnsZones", "privateZoneName", true, 30 * time.Second, estimate},
+	VNetLink:            {"Microsoft.Network/privateDnsZones/virtualNetworkLinks", "virtualNetworkLinkName", true, 45 * time.Second, estimate},
+	NSG:                 {"Microsoft.Network/networkSecurityGroups", "networkSecurityGroupName", true, 10 * time.Second, estimate},
+	Bastion:             {"Microsoft.Network/bastionHosts", "bastionHostName", true, 8 * time.Minute, estimate},
+	DNSResolver:         {"Microsoft.Network/dnsResolvers", "dnsResolverName", true, 1 * time.Minute, estimate},
+	InboundEndpoint:     {"Microsoft.Network/dnsResolvers/inboundEndpoints", "inboundEndpointName", true, 2 * time.Minute, estimate},
+	OutboundEndpoint:    {"Microsoft.Network/dnsResolvers/outboundEndpoints", "outboundEndpointName", true, 2 * time.Minute, estimate},
+	ForwardingRuleset:   {"Microsoft.Network/dnsForwardingRulesets", "dnsForwardingRulesetName", true, 30 * time.Second, estimate},
+	ForwardingRule:      {"Microsoft.Network/dnsForwardingRulesets/forwardingRules", "forwardingRuleName", false, 10 * time.Second, estimate},
+	RulesetLink:         {"Microsoft.Network/dnsForwardingRulesets/virtualNetworkLinks", "virtualNetworkLinkName", false, 30 * time.Second, estimate},
+	VM:                  {"Microsoft.Compute/virtualMachines", "vmName", true, 2 * time.Minute, estimate},
+	AvailabilitySet:     {"Microsoft.Compute/availabilitySets", "availabilitySetName", true, 5 * time.Second, estimate},
 	// The run command waits for cloud-init to install BIND once the firewall lets it: estimate.
-	RunCommand:             {"runCommandName", true, 3 * time.Minute, estimate},
-	Identity:               {"resourceName", true, 10 * time.Second, estimate},
-	RoleAssignment:         {"roleAssignmentName", false, 10 * time.Second, estimate},
-	ManagedCluster:         {"resourceName", true, 10 * time.Minute, estimate},
-	AgentPool:              {"agentPoolName", true, 4 * time.Minute, estimate},
-	Workspace:              {"workspaceName", true, 1 * time.Minute, estimate},
-	DiagnosticSetting:      {"name", false, 10 * time.Second, estimate},
-	DataCollectionRule:     {"dataCollectionRuleName", true, 10 * time.Second, estimate},
-	DataCollectionRuleLink: {"associationName", false, 10 * time.Second, estimate},
-	Registry:               {"registryName", true, 1 * time.Minute, estimate},
-	Vault:                  {"vaultName", true, 1 * time.Minute, estimate},
-	PrivateEndpoint:        {"privateEndpointName", true, 1 * time.Minute, estimate},
-	PrivateDNSZoneGroup:    {"privateDnsZoneGroupName", false, 20 * time.Second, estimate},
-	FederatedCredential:    {"federatedIdentityCredentialResourceName", false, 10 * time.Second, estimate},
-	StorageAccount:         {"accountName", true, 30 * time.Second, estimate},
-	BlobService:            {"blobServicesName", false, 10 * time.Second, estimate},
-	BlobContainer:          {"containerName", false, 10 * time.Second, estimate},
-	Key:                    {"keyName", true, 10 * time.Second, estimate},
+	RunCommand:             {"Microsoft.Compute/virtualMachines/runCommands", "runCommandName", true, 3 * time.Minute, estimate},
+	Identity:               {"Microsoft.ManagedIdentity/userAssignedIdentities", "resourceName", true, 10 * time.Second, estimate},
+	RoleAssignment:         {"Microsoft.Authorization/roleAssignments", "roleAssignmentName", false, 10 * time.Second, estimate},
+	ManagedCluster:         {"Microsoft.ContainerService/managedClusters", "resourceName", true, 10 * time.Minute, estimate},
+	AgentPool:              {"Microsoft.ContainerService/managedClusters/agentPools", "agentPoolName", true, 4 * time.Minute, estimate},
+	Workspace:              {"Microsoft.OperationalInsights/workspaces", "workspaceName", true, 1 * time.Minute, estimate},
+	DiagnosticSetting:      {"Microsoft.Insights/diagnosticSettings", "name", false, 10 * time.Second, estimate},
+	DataCollectionRule:     {"Microsoft.Insights/dataCollectionRules", "dataCollectionRuleName", true, 10 * time.Second, estimate},
+	DataCollectionRuleLink: {"Microsoft.Insights/dataCollectionRuleAssociations", "associationName", false, 10 * time.Second, estimate},
+	Registry:               {"Microsoft.ContainerRegistry/registries", "registryName", true, 1 * time.Minute, estimate},
+	Vault:                  {"Microsoft.KeyVault/vaults", "vaultName", true, 1 * time.Minute, estimate},
+	PrivateEndpoint:        {"Microsoft.Network/privateEndpoints", "privateEndpointName", true, 1 * time.Minute, estimate},
+	PrivateDNSZoneGroup:    {"Microsoft.Network/privateEndpoints/privateDnsZoneGroups", "privateDnsZoneGroupName", false, 20 * time.Second, estimate},
+	FederatedCredential:    {"Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials", "federatedIdentityCredentialResourceName", false, 10 * time.Second, estimate},
+	StorageAccount:         {"Microsoft.Storage/storageAccounts", "accountName", true, 30 * time.Second, estimate},
+	BlobService:            {"Microsoft.Storage/storageAccounts/blobServices", "blobServicesName", false, 10 * time.Second, estimate},
+	BlobContainer:          {"Microsoft.Storage/storageAccounts/blobServices/containers", "containerName", false, 10 * time.Second, estimate},
+	Key:                    {"Microsoft.KeyVault/vaults/keys", "keyName", true, 10 * time.Second, estimate},
 }
 
 // SubnetJoins are, per type, the inputs through which a resource joins a VNet: a subnet's ID, or
@@ -163,52 +166,25 @@ var Parents = map[string]Parent{
 	Key:                 {Vault, "vaultName"},
 }
 
-// namespaces are the resource provider namespaces behind the SDK modules the program and the
-// bootstrap use (Microsoft Learn, "Azure resource providers and types", checked 2026-12-05): a
-// subscription must have each registered before a resource of it can be created
-// (MissingSubscriptionRegistration).
-var namespaces = map[string]string{
-	"resources":           "Microsoft.Resources",
-	"network":             "Microsoft.Network",
-	"compute":             "Microsoft.Compute",
-	"managedidentity":     "Microsoft.ManagedIdentity",
-	"authorization":       "Microsoft.Authorization",
-	"containerservice":    "Microsoft.ContainerService",
-	"operationalinsights": "Microsoft.OperationalInsights",
-	"insights":            "Microsoft.Insights",
-	"containerregistry":   "Microsoft.ContainerRegistry",
-	"keyvault":            "Microsoft.KeyVault",
-	"storage":             "Microsoft.Storage",
+// Scopes are the extension resources: Azure puts them under the resource they extend, named by
+// this input (an ID ".../<scope>/providers/<ARMType>/<name>").
+var Scopes = map[string]string{
+	RoleAssignment:         "scope",
+	DiagnosticSetting:      "resourceUri",
+	DataCollectionRuleLink: "resourceUri",
 }
 
-// Namespace is the resource provider namespace of a type token: azure-native:network:VirtualNetwork
-// and azure-native:containerservice/v20241001:ManagedCluster give Microsoft.Network and
-// Microsoft.ContainerService.
-func Namespace(typ string) (string, error) {
-	parts := strings.Split(typ, ":")
-	if len(parts) != 3 || parts[0] != "azure-native" {
-		return "", fmt.Errorf("%s is not an azure-native type token", typ)
-	}
-	module, _, _ := strings.Cut(parts[1], "/")
-	ns, ok := namespaces[module]
-	if !ok {
-		return "", fmt.Errorf("%s: no resource provider namespace known for the SDK module %q (add it to azuretype's namespaces)", typ, module)
-	}
-	return ns, nil
-}
-
-// Namespaces are the resource provider namespaces of every type in Table, sorted.
-func Namespaces() ([]string, error) {
+// Namespaces are the resource provider namespaces of every type in Table (the first segment of
+// its ARM type), sorted: a subscription must have each registered before a resource of it can be
+// created (MissingSubscriptionRegistration).
+func Namespaces() []string {
 	var out []string
-	for typ := range Table {
-		ns, err := Namespace(typ)
-		if err != nil {
-			return nil, err
-		}
+	for _, info := range Table {
+		ns, _, _ := strings.Cut(info.ARMType, "/")
 		out = append(out, ns)
 	}
 	slices.Sort(out)
-	return slices.Compact(out), nil
+	return slices.Compact(out)
 }
 
 // Feature is a subscription feature (Azure Feature Exposure Control) to register under its
