@@ -1,6 +1,7 @@
 package settings_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -13,6 +14,18 @@ import (
 
 // The config rules, each a key-named error before any resource is registered: the whole program
 // runs under mocks so that "nothing is registered" is checked too.
+
+// tagNameRule is the rule a tag name breaks, as the error states it.
+const tagNameRule = "tag name must be 1-512 letters, digits, '.', '-' or '_', from a letter to a letter, digit or '_' (what Azure DNS, the strictest, takes)"
+
+// numberedTags are n distinct tags.
+func numberedTags(n int) map[string]any {
+	tags := map[string]any{}
+	for i := range n {
+		tags[fmt.Sprintf("tag%02d", i)] = "x"
+	}
+	return tags
+}
 
 func TestInvalidConfigIsRejectedByKeyBeforeAnyResource(t *testing.T) {
 	tests := []struct {
@@ -139,8 +152,40 @@ func TestInvalidConfigIsRejectedByKeyBeforeAnyResource(t *testing.T) {
 		// (TestConfigAtTheLimitsIsAccepted holds the value at the limit).
 		{"environment of nine characters", func(c map[string]any) { c["environment"] = "staging12" },
 			[]string{`environment: "staging12" must be 1-8 lowercase letters or digits, starting with a letter`}},
-		{"location with spaces and capitals", func(c map[string]any) { c["location"] = "West Europe" },
-			[]string{`location: "West Europe" must be an Azure region name such as westeurope`}},
+		{"location as the portal displays it", func(c map[string]any) { c["location"] = "West Europe" },
+			[]string{`location: "West Europe" is a display name; Azure's name for the region is westeurope`}},
+		// Regions from Microsoft Learn, "Azure regions list" (checked 2026-12-06): westeurope2
+		// does not exist, global and europe are logical, eastus2euap is a canary region.
+		{"regions that are not deployment targets", func(c map[string]any) { c["location"] = "westeurope2" },
+			[]string{`location: "westeurope2" is not a public Azure region`}},
+		{"the global location", func(c map[string]any) { c["location"] = "global" }, []string{`location: "global" is not a public Azure region`}},
+		{"a geography", func(c map[string]any) { c["location"] = "europe" }, []string{`location: "europe" is not a public Azure region`}},
+		{"a canary region", func(c map[string]any) { c["location"] = "eastus2euap" }, []string{`location: "eastus2euap" is not a public Azure region`}},
+		{"zones in a region without them", func(c map[string]any) {
+			c["location"] = "westcentralus"
+			c["aks"].(map[string]any)["availabilityZones"] = []any{"1", "2"}
+			c["firewall"] = map[string]any{"availabilityZones": []any{"1"}}
+		}, []string{"aks.availabilityZones: westcentralus has no availability zones", "firewall.availabilityZones: westcentralus has no availability zones"}},
+		// Private DNS zones take letters, digits, '.', '-', '_' in a tag name, from a letter to
+		// a letter, digit or '_' (Learn tag limitations; openshift/enhancements#1329), and at most
+		// 15 tags; names differing in case are one tag (MicrosoftDocs/azure-docs#57888).
+		{"tag names a private DNS zone refuses", func(c map[string]any) {
+			c["tags"] = map[string]any{"cost center": "x", "1owner": "x", "team:name": "x", "owner.": "x", "app(x)": "x", "-owner": "x"}
+		}, []string{
+			"tags.cost center: " + tagNameRule, "tags.1owner: " + tagNameRule, "tags.team:name: " + tagNameRule,
+			"tags.owner.: " + tagNameRule, "tags.app(x): " + tagNameRule, "tags.-owner: " + tagNameRule,
+		}},
+		{"tag names that differ only in case", func(c map[string]any) { c["tags"] = map[string]any{"Owner": "a", "owner": "b", "Environment": "prod"} },
+			[]string{"tags.owner: is the same tag name as Owner (Azure tag names ignore case)",
+				"tags.Environment: is the same tag name as environment, which the stack sets (Azure tag names ignore case)"}},
+		{"a stack tag left to Azure Policy in other case", func(c map[string]any) { c["policyManagedTags"] = []any{"ManagedBy"} },
+			[]string{`policyManagedTags[0]: "ManagedBy" is a tag the stack sets`}},
+		{"sixteen tags with the stack's own", func(c map[string]any) { c["tags"] = numberedTags(14) },
+			[]string{"tags: 16 tags, counting those the stack sets (environment, managedBy) and those left to Azure Policy: a resource of the stack carries at most 15"}},
+		{"fifteen tags and one left to Azure Policy", func(c map[string]any) {
+			c["tags"] = numberedTags(13)
+			c["policyManagedTags"] = []any{"createdOn"}
+		}, []string{"tags: 16 tags, counting those the stack sets (environment, managedBy) and those left to Azure Policy: a resource of the stack carries at most 15"}},
 		{"name prefix of thirteen characters", func(c map[string]any) {
 			c["namePrefix"] = "platformteam1"
 			c["keyVault"] = map[string]any{"enabled": false}
@@ -151,18 +196,18 @@ func TestInvalidConfigIsRejectedByKeyBeforeAnyResource(t *testing.T) {
 		{"tag names with characters Azure refuses", func(c map[string]any) {
 			c["tags"] = map[string]any{"a<b": "x", "a>b": "x", "a%b": "x", "a&b": "x", `a\b`: "x", "a?b": "x", "a/b": "x"}
 		}, []string{
-			`tags.a<b: tag name must be 1-512 characters without <>%&\?/`,
-			`tags.a>b: tag name must be 1-512 characters without <>%&\?/`,
-			`tags.a%b: tag name must be 1-512 characters without <>%&\?/`,
-			`tags.a&b: tag name must be 1-512 characters without <>%&\?/`,
-			`tags.a\b: tag name must be 1-512 characters without <>%&\?/`,
-			`tags.a?b: tag name must be 1-512 characters without <>%&\?/`,
-			`tags.a/b: tag name must be 1-512 characters without <>%&\?/`,
+			`tags.a<b: ` + tagNameRule,
+			`tags.a>b: ` + tagNameRule,
+			`tags.a%b: ` + tagNameRule,
+			`tags.a&b: ` + tagNameRule,
+			`tags.a\b: ` + tagNameRule,
+			`tags.a?b: ` + tagNameRule,
+			`tags.a/b: ` + tagNameRule,
 		}},
 		{"empty tag name", func(c map[string]any) { c["tags"] = map[string]any{"": "x"} },
-			[]string{`tags.: tag name must be 1-512 characters without <>%&\?/`}},
+			[]string{`tags.: ` + tagNameRule}},
 		{"tag name of 513 characters", func(c map[string]any) { c["tags"] = map[string]any{strings.Repeat("k", 513): "x"} },
-			[]string{"tags." + strings.Repeat("k", 513) + `: tag name must be 1-512 characters without <>%&\?/`}},
+			[]string{"tags." + strings.Repeat("k", 513) + `: ` + tagNameRule}},
 		{"tag value of 257 characters", func(c map[string]any) { c["tags"] = map[string]any{"owner": strings.Repeat("v", 257)} },
 			[]string{"tags.owner: tag value is longer than 256 characters"}},
 		{"the stack's own tags and an empty name left to Azure Policy", func(c map[string]any) { c["policyManagedTags"] = []any{"environment", "managedBy", ""} },
@@ -515,6 +560,13 @@ func TestConfigAtTheLimitsIsAccepted(t *testing.T) {
 			c["tags"] = map[string]any{strings.Repeat("k", 512): strings.Repeat("v", 256), "cost-center_1.a": "x"}
 		}},
 		{"tags left to Azure Policy", func(c map[string]any) { c["policyManagedTags"] = []any{"costCenterPolicy", "createdOn"} }},
+		{"fifteen tags with the stack's own", func(c map[string]any) { c["tags"] = numberedTags(13) }},
+		{"tag names ending in a digit or underscore", func(c map[string]any) { c["tags"] = map[string]any{"a": "x", "team_": "x", "cost.center-2": "x"} }},
+		{"a region without zones, none asked", func(c map[string]any) {
+			c["location"] = "westcentralus"
+			delete(c["aks"].(map[string]any), "availabilityZones")
+		}},
+		{"the newest region on Learn's list", func(c map[string]any) { c["location"] = "indiasouthcentral" }},
 		{"log retention of 730 days", func(c map[string]any) { c["monitoring"] = map[string]any{"retentionDays": 730} }},
 		{"smallest subnets: /26 firewall and Bastion, /27 gateway, /29 jump box", mocktest.All(mocktest.Set("hub", "gatewaySubnet", "10.0.0.224/27"),
 			mocktest.Set("hub", "jumpBoxSubnet", "10.0.1.0/29"))},

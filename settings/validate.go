@@ -33,12 +33,17 @@ const (
 
 var (
 	environmentPattern = regexp.MustCompile(`^[a-z][a-z0-9]{0,7}$`)
-	locationPattern    = regexp.MustCompile(`^[a-z][a-z0-9]+$`)
 	prefixPattern      = regexp.MustCompile(`^[a-z][a-z0-9]{1,11}$`)
 	usernamePattern    = regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`)
 	ruleNamePattern    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$`)
 	appProtocolPattern = regexp.MustCompile(`^(Http|Https|Mssql):([0-9]{1,5})$`)
 	domainPattern      = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+	// tagNamePattern is a tag name every resource takes: Azure DNS, the strictest, takes letters,
+	// digits, period, hyphen and underscore, starting with a letter and not ending in a period or
+	// hyphen (Microsoft Learn, "Use tags to organize your Azure resources", Limitations, page of 2025-02-06;
+	// observed by openshift/enhancements#1329, 2023-01-31). A private zone silently drops a tag
+	// whose name has a colon (Azure/azure-rest-api-specs#11748, open 2026-12-06).
+	tagNamePattern = regexp.MustCompile(`^[A-Za-z]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$`)
 	// kubernetesNamePattern is an RFC 1123 label: namespaces and service accounts.
 	kubernetesNamePattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 )
@@ -73,26 +78,11 @@ func (s *Settings) problems() []error {
 	if !environmentPattern.MatchString(s.Environment) {
 		p.add("environment", "%q must be 1-8 lowercase letters or digits, starting with a letter", s.Environment)
 	}
-	if !locationPattern.MatchString(s.Location) {
-		p.add("location", "%q must be an Azure region name such as westeurope", s.Location)
-	}
+	s.validateLocation(&p)
 	if !prefixPattern.MatchString(s.NamePrefix) {
 		p.add("namePrefix", "%q must be 2-12 lowercase letters or digits, starting with a letter", s.NamePrefix)
 	}
-	for _, k := range sortedKeys(s.Tags) {
-		if k == "" || len(k) > 512 || strings.ContainsAny(k, `<>%&\?/`) {
-			p.add("tags."+k, "tag name must be 1-512 characters without <>%%&\\?/")
-		}
-		if len(s.Tags[k]) > 256 {
-			p.add("tags."+k, "tag value is longer than 256 characters")
-		}
-	}
-	own := s.ResourceTags()
-	for i, name := range s.PolicyManagedTags {
-		if _, ownTag := own[name]; ownTag || name == "" {
-			p.add(fmt.Sprintf("policyManagedTags[%d]", i), "%q is a tag the stack sets; a tag is either the stack's or Azure Policy's", name)
-		}
-	}
+	s.validateTags(&p)
 	s.validateNetwork(&p)
 	s.validateCluster(&p)
 	s.validateFirewall(&p)
@@ -101,6 +91,87 @@ func (s *Settings) problems() []error {
 	s.validatePrivateServices(&p)
 	if s.Monitoring.RetentionDays < 30 || s.Monitoring.RetentionDays > 730 {
 		p.add("monitoring.retentionDays", "%d must be between 30 and 730", s.Monitoring.RetentionDays)
+	}
+	return p
+}
+
+// validateLocation refuses what is not a public Azure region, and zones where a region has none.
+func (s *Settings) validateLocation(p *problems) {
+	zonal, err := CheckLocation(s.Location)
+	if err != nil {
+		*p = append(*p, err)
+		return
+	}
+	for key, zones := range map[string][]string{"aks.availabilityZones": s.Cluster.AvailabilityZones, "firewall.availabilityZones": s.Firewall.AvailabilityZones} {
+		if len(zones) > 0 && !zonal {
+			p.add(key, "%s has no availability zones; leave the list empty there", s.Location)
+		}
+	}
+}
+
+// CheckLocation refuses, under the key location, what is not a public Azure region; zonal says
+// whether the region has availability zones.
+func CheckLocation(location string) (zonal bool, err error) {
+	exists, zonal := azurerules.Region(location)
+	spelt := strings.ToLower(strings.ReplaceAll(location, " ", ""))
+	switch displayName, _ := azurerules.Region(spelt); {
+	case !exists && displayName:
+		return false, fmt.Errorf("location: %q is a display name; Azure's name for the region is %s", location, spelt)
+	case !exists:
+		return false, fmt.Errorf("location: %q is not a public Azure region (Microsoft Learn, \"Azure regions list\"): use a name such as westeurope", location)
+	}
+	return zonal, nil
+}
+
+// A private DNS zone and its links carry at most 15 tags, every other type here 50; a storage
+// account's tag names are at most 128 characters, others' 512 (Microsoft Learn, "Use tags to
+// organize your Azure resources", Limitations, page of 2025-02-06).
+const (
+	PrivateDNSMaxTags        = 15
+	MaxTags                  = 50
+	StorageAccountTagNameMax = 128
+	TagNameMax               = 512
+)
+
+// validateTags refuses tags that some resource of the stack would refuse or silently drop: the
+// stack tags its private DNS zones too.
+func (s *Settings) validateTags(p *problems) {
+	*p = append(*p, CheckTags(s.Tags, []string{"environment", "managedBy"}, s.PolicyManagedTags, PrivateDNSMaxTags, TagNameMax)...)
+}
+
+// CheckTags refuses, each under its key, tags a stack's resources would refuse or silently drop:
+// a name outside tagNamePattern or longer than maxName, a value over 256 characters, two names
+// that differ only in case, a policy-managed tag the stack sets itself (stackSets), and more than
+// maxCount tags in all.
+func CheckTags(tags map[string]string, stackSets, policyManaged []string, maxCount, maxName int) []error {
+	var p problems
+	// Azure tag names ignore case: of two names that differ only in case one overwrites the other
+	// (MicrosoftDocs/azure-docs#57888). Lower-cased name -> the name as written.
+	seen := map[string]string{}
+	for _, k := range stackSets {
+		seen[strings.ToLower(k)] = k + ", which the stack sets"
+	}
+	for _, k := range sortedKeys(tags) {
+		if !tagNamePattern.MatchString(k) || len(k) > maxName {
+			p.add("tags."+k, "tag name must be 1-%d letters, digits, '.', '-' or '_', from a letter to a letter, digit or '_' (what Azure DNS, the strictest, takes)", maxName)
+		}
+		if len(tags[k]) > 256 {
+			p.add("tags."+k, "tag value is longer than 256 characters")
+		}
+		if first, dup := seen[strings.ToLower(k)]; dup {
+			p.add("tags."+k, "is the same tag name as %s (Azure tag names ignore case)", first)
+			continue
+		}
+		seen[strings.ToLower(k)] = k
+	}
+	for i, name := range policyManaged {
+		if _, ownTag := seen[strings.ToLower(name)]; ownTag || name == "" {
+			p.add(fmt.Sprintf("policyManagedTags[%d]", i), "%q is a tag the stack sets; a tag is either the stack's or Azure Policy's", name)
+		}
+	}
+	if n := len(seen) + len(policyManaged); n > maxCount {
+		p.add("tags", "%d tags, counting those the stack sets (%s) and those left to Azure Policy: a resource of the stack carries at most %d",
+			n, strings.Join(stackSets, ", "), maxCount)
 	}
 	return p
 }

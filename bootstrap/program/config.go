@@ -3,6 +3,7 @@ package program
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -64,7 +65,6 @@ var (
 	repositoryPattern  = regexp.MustCompile(`^[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}$`)
 	environmentPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,255}$`)
 	prefixPattern      = regexp.MustCompile(`^[a-z][a-z0-9]{1,11}$`)
-	locationPattern    = regexp.MustCompile(`^[a-z][a-z0-9]+$`)
 )
 
 // Load reads and validates the configuration; every problem is reported at once, each naming its
@@ -107,9 +107,11 @@ func (c *Config) problems() []error {
 	add := func(key, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
 	}
-	if !locationPattern.MatchString(c.Location) {
-		add("location", "%q must be an Azure region name such as westeurope", c.Location)
+	if _, err := settings.CheckLocation(c.Location); err != nil {
+		errs = append(errs, err)
 	}
+	// The bootstrap's strictest tagged type is the storage account (tag names of 128 characters).
+	errs = append(errs, settings.CheckTags(c.Tags, slices.Sorted(maps.Keys(ownTags)), nil, settings.MaxTags, settings.StorageAccountTagNameMax)...)
 	if !prefixPattern.MatchString(c.NamePrefix) {
 		add("namePrefix", "%q must be 2-12 lowercase letters or digits, starting with a letter (it begins the storage account's name)", c.NamePrefix)
 	}

@@ -71,10 +71,14 @@ func (c *Config) stacks() []string {
 // tags are the bootstrap's tags on every taggable resource.
 func (c *Config) tags() pulumi.StringMap {
 	tags := pulumi.ToStringMap(c.Tags)
-	tags["managedBy"] = pulumi.String("pulumi")
-	tags["purpose"] = pulumi.String("pulumi-state-and-ci")
+	for k, v := range ownTags {
+		tags[k] = pulumi.String(v)
+	}
 	return tags
 }
+
+// ownTags are the tags the bootstrap sets itself, beside the configured ones.
+var ownTags = map[string]string{"managedBy": "pulumi", "purpose": "pulumi-state-and-ci"}
 
 // State is the state backend: the container the state lives in and the key its secrets are
 // encrypted with.

@@ -196,6 +196,14 @@ func TestTheBootstrapRefusesWhatWouldFail(t *testing.T) {
 		}, []string{"github.environments: 21 deployment credentials exceed the 20 federated credentials an identity holds"}},
 		{"an operator by name", func(cfg map[string]string) { cfg["hubspoke-bootstrap:operators"] = `["platform-team"]` },
 			[]string{`operators[0]: "platform-team" is not an Entra ID object ID (a GUID)`}},
+		// Regions and tag limits (Microsoft Learn, "Azure regions list" and "Use tags", both
+		// checked 2026-12-06): a storage account's tag names are at most 128 characters.
+		{"a region's display name", func(cfg map[string]string) { cfg["hubspoke-bootstrap:location"] = "West Europe" },
+			[]string{`location: "West Europe" is a display name; Azure's name for the region is westeurope`}},
+		{"tags the storage account refuses or merges", func(cfg map[string]string) {
+			cfg["hubspoke-bootstrap:tags"] = `{"` + strings.Repeat("k", 129) + `":"x","Purpose":"state"}`
+		}, []string{"tags." + strings.Repeat("k", 129) + ": tag name must be 1-128 letters",
+			"tags.Purpose: is the same tag name as purpose, which the stack sets (Azure tag names ignore case)"}},
 		{"a name prefix too long for the storage account", func(cfg map[string]string) { cfg["hubspoke-bootstrap:namePrefix"] = "platformteamaks" },
 			[]string{`namePrefix: "platformteamaks" must be 2-12 lowercase letters or digits`}},
 	}
