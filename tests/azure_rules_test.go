@@ -92,6 +92,16 @@ func TestTheOfflineAzureRefusesWhatARMRefuses(t *testing.T) {
 		{"a static address outside the subnet", azuretype.NIC, nic("snet-a", "Static", "10.0.2.5"), "PrivateIPAddressNotInSubnet: 10.0.2.5 is not in 10.0.1.0/28"},
 		{"a static address Azure reserves", azuretype.NIC, nic("snet-a", "Static", "10.0.1.3"), "PrivateIPAddressInReservedRange"},
 		{"a static address", azuretype.NIC, nic("snet-a", "Static", "10.0.1.4"), ""},
+		// A VNet links to one private DNS zone of a name, once (Microsoft Learn, "What is a virtual
+		// network link?"; Azure/ARO-RP#796): a second zone of the same name elsewhere, or a second
+		// link to the same zone, is refused.
+		{"a zone", azuretype.PrivateZone, zone(rg), ""},
+		{"its link to the VNet", azuretype.VNetLink, zoneLink(rg, "link-a"), ""},
+		{"the same zone's name in another group", azuretype.ResourceGroup, resource.NewPropertyMapFromMap(map[string]any{"resourceGroupName": "rg-other"}), ""},
+		{"that zone", azuretype.PrivateZone, zone("rg-other"), ""},
+		{"its link to the same VNet", azuretype.VNetLink, zoneLink("rg-other", "link-b"),
+			"BadRequest: A virtual network cannot be linked to multiple zones with overlapping namespaces"},
+		{"a second link from the first zone", azuretype.VNetLink, zoneLink(rg, "link-c"), "overlapping namespaces"},
 	}
 	cloud := azuremock.New()
 	for _, tc := range tests {
@@ -104,6 +114,21 @@ func TestTheOfflineAzureRefusesWhatARMRefuses(t *testing.T) {
 	}
 	_, _, err := cloud.Create(azuretype.NIC, nic("snet-a", "Static", "10.0.1.4", "nic-other"))
 	assert.ErrorContains(t, err, "PrivateIPAddressInUse: 10.0.1.4 is held by", "another NIC on a taken address")
+	// Once the first link is gone, the VNet may link to the other zone of that name.
+	cloud.Delete("/subscriptions/" + azuremock.SubscriptionID + "/resourceGroups/rg-test/providers/Microsoft.Network/privateDnsZones/privatelink.azurecr.io/virtualNetworkLinks/link-a")
+	_, _, err = cloud.Create(azuretype.VNetLink, zoneLink("rg-other", "link-b"))
+	assert.NoError(t, err, "a link after the VNet's other link to a zone of that name was deleted")
+}
+
+// zone is a private DNS zone privatelink.azurecr.io in a group; zoneLink its link to the test's VNet.
+func zone(group string) resource.PropertyMap {
+	return resource.NewPropertyMapFromMap(map[string]any{"resourceGroupName": group, "privateZoneName": "privatelink.azurecr.io"})
+}
+
+func zoneLink(group, name string) resource.PropertyMap {
+	return resource.NewPropertyMapFromMap(map[string]any{"resourceGroupName": group, "privateZoneName": "privatelink.azurecr.io",
+		"virtualNetworkLinkName": name, "virtualNetwork": map[string]any{"id": "/subscriptions/" + azuremock.SubscriptionID +
+			"/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/vnet-test"}})
 }
 
 // nic is a NIC's inputs in subnet of the test's VNet, optionally under another name.

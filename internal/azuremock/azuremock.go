@@ -69,12 +69,16 @@ type Cloud struct {
 	// deletedVaults are the names of vaults deleted and so soft-deleted: Key Vault names are
 	// global, and a soft-deleted vault keeps its name for its retention period.
 	deletedVaults map[string]bool
+	// zoneLinks are, per VNet and zone name, the link that holds them (zoneLinkKey), and per
+	// link its key, for its delete.
+	zoneLinks map[string]string
+	linkKeys  map[string]string
 }
 
 // New is an empty Azure.
 func New() *Cloud {
 	return &Cloud{exists: map[string]int{}, subnets: map[string]netip.Prefix{}, owner: map[netip.Addr]string{}, holding: map[string]netip.Addr{},
-		deletedVaults: map[string]bool{}}
+		deletedVaults: map[string]bool{}, zoneLinks: map[string]string{}, linkKeys: map[string]string{}}
 }
 
 // Create answers a create the way Azure does at once (the unit tests' mocks): it refuses what
@@ -129,6 +133,11 @@ func (c *Cloud) Check(typ string, inputs resource.PropertyMap) error {
 		// Key Vault soft delete (Microsoft Learn, "Azure Key Vault soft-delete overview", checked
 		// 2026-12-06): the name is taken until the vault is purged or its retention ends.
 		return refused(fmt.Errorf("ConflictError: A vault with the same name already exists in deleted state. You need to either recover or purge existing key vault"))
+	}
+	if key := zoneLinkKey(typ, inputs); key != "" && c.zoneLinks[key] != "" && c.zoneLinks[key] != strings.ToLower(armID(typ, inputs, name)) {
+		// A VNet links to one private DNS zone of a name, once (Microsoft Learn, "What is a
+		// virtual network link?"; the message as Azure/ARO-RP#796 reports it, checked 2026-12-06).
+		return refused(fmt.Errorf("BadRequest: A virtual network cannot be linked to multiple zones with overlapping namespaces (%s is linked by %s)", key, c.zoneLinks[key]))
 	}
 	if parent, ok := azuretype.Parents[typ]; ok {
 		parentName, _ := known(inputs, parent.NameInput)
@@ -247,6 +256,20 @@ func (c *Cloud) Updated(typ, id string, state resource.PropertyMap) {
 		c.owner[s.addr] = s.holder
 		c.holding[s.holder] = s.addr
 	}
+	if key := zoneLinkKey(typ, state); key != "" {
+		c.zoneLinks[key], c.linkKeys[strings.ToLower(id)] = strings.ToLower(id), key
+	}
+}
+
+// zoneLinkKey is what a private DNS zone link holds: its VNet and the zone's name ("" for
+// another type).
+func zoneLinkKey(typ string, inputs resource.PropertyMap) string {
+	if typ != azuretype.VNetLink {
+		return ""
+	}
+	vnet, _ := known(object(inputs["virtualNetwork"]), "id")
+	zone, _ := known(inputs, "privateZoneName")
+	return strings.ToLower(vnet + " " + zone)
 }
 
 // Probed lists the holders that did not get their first-choice address. Their addresses then
@@ -263,6 +286,10 @@ func (c *Cloud) Delete(id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.exists[strings.ToLower(id)]--
+	if key, ok := c.linkKeys[strings.ToLower(id)]; ok {
+		delete(c.zoneLinks, key)
+		delete(c.linkKeys, strings.ToLower(id))
+	}
 	vaults := strings.ToLower("/providers/" + azuretype.Table[azuretype.Vault].ARMType + "/")
 	if _, name, ok := strings.Cut(strings.ToLower(id), vaults); ok && !strings.Contains(name, "/") {
 		c.deletedVaults[name] = true // soft delete is always on

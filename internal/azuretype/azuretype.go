@@ -128,7 +128,11 @@ var Table = map[string]Info{
 // SubnetJoins are, per type, the inputs through which a resource joins a VNet: a subnet's ID, or
 // for the DNS Private Resolver the VNet's own ID. Azure lets joins run side by side, but not beside
 // an operation on the VNet itself such as a peering (AnotherOperationInProgress). The offline
-// Azure's locks and the policy pack's no-concurrent-operations both read this table.
+// Azure's locks and the policy pack's no-concurrent-operations both read this table. A private
+// DNS zone's virtual network link is not a join: it is a child of the (global) zone and leaves
+// the VNet's provisioning state alone, so it runs beside peerings (every "not in Succeeded state"
+// report concerns a peering or subnet, none a link; Microsoft's ALZ-Bicep hubPeeredSpoke creates
+// links and peerings side by side; docs/azure-rules.md, checked 2026-12-06).
 var SubnetJoins = map[string][]string{
 	NIC:              {"ipConfigurations"},
 	Firewall:         {"ipConfigurations", "managementIpConfiguration"},
