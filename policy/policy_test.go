@@ -593,6 +593,18 @@ var brokenTwins = []brokenTwin{
 		set(res.First(azuretype.AgentPool), nil, "upgradeSettings", "drainTimeoutInMinutes")
 	}, "pool user leaves its node drain timeout to AKS"},
 
+	// pools-os-disk: the inline system pool and the AgentPool (user); dev's Standard_D4ds_v5 has a
+	// 150 GiB temp disk (Microsoft Learn, Ddsv5 series, checked 2026-12-06).
+	{"pools-os-disk", "system-type-unset", "dev", func(t *testing.T, res *mocktest.Result) {
+		delete(systemPool(res), "osDiskType")
+	}, "pool system leaves its OS disk type to AKS"},
+	{"pools-os-disk", "user-size-unset", "dev", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.AgentPool), nil, "osDiskSizeGB")
+	}, "pool user leaves its OS disk size to AKS"},
+	{"pools-os-disk", "system-disk-larger-than-temp-disk", "dev", func(t *testing.T, res *mocktest.Result) {
+		systemPool(res)["osDiskSizeGB"] = resource.NewNumberProperty(151)
+	}, "pool system: VMCannotFitEphemeralOSDisk: the OS disk of 151 GiB does not fit the 150 GiB temp disk of Standard_D4ds_v5"},
+
 	// encryption-at-host: the inline system pool, the AgentPool (user) and a VM (the jump box).
 	{"encryption-at-host", "system-pool-off", "dev", func(t *testing.T, res *mocktest.Result) {
 		systemPool(res)["enableEncryptionAtHost"] = resource.NewBoolProperty(false)

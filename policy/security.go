@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 
 	"github.com/hubspoke/private-aks/internal/azureid"
+	"github.com/hubspoke/private-aks/internal/azurerules"
 	"github.com/hubspoke/private-aks/internal/azuretype"
 )
 
@@ -33,6 +34,8 @@ func security() []policyx.Policy {
 			mandatory, cluster, clusterSLAInProduction),
 		resourcePolicy("pools-upgrade-settings", "Every node pool sets its upgrade surge and node drain timeout, so an upgrade replaces nodes a few at a time within the subnet the config sized (Microsoft Learn, AKS upgrade options).",
 			mandatory, []string{azuretype.ManagedCluster, azuretype.AgentPool}, poolsUpgradeSettings),
+		resourcePolicy("pools-os-disk", "Every node pool names its OS disk type and size (unset, AKS falls back to a managed disk where an ephemeral one does not fit, or gives an ephemeral one the whole temp disk), and an ephemeral OS disk fits its size's temp disk (Microsoft Learn, ephemeral OS disks on AKS, checked 2026-12-06).",
+			mandatory, []string{azuretype.ManagedCluster, azuretype.AgentPool}, poolsOSDisk),
 		resourcePolicy("encryption-at-host", "Every node pool and VM encrypts its temp disk and caches on the host (Microsoft cloud security benchmark DP-5; Microsoft Learn, encryption at host).",
 			mandatory, []string{azuretype.ManagedCluster, azuretype.AgentPool, azuretype.VM}, encryptionAtHost),
 		resourcePolicy("nsg-no-ssh-rdp-from-anywhere", "No NSG admits SSH or RDP from * or the Internet (AKS baseline; Microsoft cloud security benchmark NS-1).",
@@ -139,6 +142,23 @@ func poolsUpgradeSettings(r resource) (v []string) {
 		}
 		if _, ok := at(p, "upgradeSettings", "drainTimeoutInMinutes").(float64); !ok {
 			v = append(v, fmt.Sprintf("pool %s leaves its node drain timeout to AKS", name))
+		}
+	}
+	return v
+}
+
+func poolsOSDisk(r resource) (v []string) {
+	all := pools(r)
+	for _, name := range slices.Sorted(maps.Keys(all)) {
+		p := all[name]
+		size, _ := at(p, "osDiskSizeGB").(float64)
+		if !slices.Contains([]string{"Ephemeral", "Managed"}, str(p, "osDiskType")) {
+			v = append(v, fmt.Sprintf("pool %s leaves its OS disk type to AKS", name))
+		}
+		if size == 0 {
+			v = append(v, fmt.Sprintf("pool %s leaves its OS disk size to AKS", name))
+		} else if _, err := azurerules.EphemeralOSDisk(str(p, "vmSize"), int(size)); err != nil && str(p, "osDiskType") == "Ephemeral" {
+			v = append(v, fmt.Sprintf("pool %s: %v", name, err))
 		}
 	}
 	return v

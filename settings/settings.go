@@ -92,6 +92,12 @@ const (
 	CNINodeSubnet = "nodeSubnet" // pods get VNet IPs from the node subnet
 )
 
+// OS disk types of the node pools (aks.osDiskType).
+const (
+	OSDiskEphemeral = "Ephemeral"
+	OSDiskManaged   = "Managed"
+)
+
 // Cluster is the config key "aks": the private cluster and its system node pool.
 type Cluster struct {
 	KubernetesVersion   string       `json:"kubernetesVersion"`
@@ -116,6 +122,10 @@ type Cluster struct {
 	// DrainTimeoutMinutes how long a node's pods may take to leave it.
 	MaxSurge            int `json:"maxSurge"`
 	DrainTimeoutMinutes int `json:"drainTimeoutMinutes"`
+	// OSDiskType is both pools' OS disk: Ephemeral (on the VM's local disk: fast reimage, nothing
+	// persists) or Managed; OSDiskSizeGB its size. Both are fixed once a pool exists.
+	OSDiskType   string `json:"osDiskType"`
+	OSDiskSizeGB int    `json:"osDiskSizeGB"`
 }
 
 // UserPool is the node pool for workloads, apart from the tainted system pool.
@@ -235,7 +245,11 @@ func defaults() Settings {
 			// check counts it; AKS's default drain timeout.
 			MaxSurge:            1,
 			DrainTimeoutMinutes: 30,
-			UserPool:            UserPool{NodeSize: "Standard_D4ds_v5", MinCount: 1, MaxCount: 5},
+			// AKS's own size for sizes under 8 vCPUs, set explicitly: unset, AKS sizes an ephemeral
+			// disk to the whole temp disk, or falls back to a managed one where it does not fit.
+			OSDiskType:   OSDiskEphemeral,
+			OSDiskSizeGB: 128,
+			UserPool:     UserPool{NodeSize: "Standard_D4ds_v5", MinCount: 1, MaxCount: 5},
 			// Patch releases and node images arrive by themselves; minor upgrades stay a decision.
 			UpgradeChannel:       "patch",
 			NodeOSUpgradeChannel: "NodeImage",

@@ -350,6 +350,7 @@ func (s *Settings) validateCluster(p *problems) {
 	} else if azurerules.IsBurstableSize(c.NodeSize) {
 		p.add("aks.nodeSize", "%s is a B-series size, which system node pools refuse; use a D-series size such as Standard_D4ds_v5", c.NodeSize)
 	}
+	s.validateOSDisk(p)
 	if c.MaxPods < azurerules.SystemPoolMinPods || c.MaxPods > 250 {
 		p.add("aks.maxPods", "%d must be between %d (a system node pool must run at least %d pods per node) and 250",
 			c.MaxPods, azurerules.SystemPoolMinPods, azurerules.SystemPoolMinPods)
@@ -420,6 +421,35 @@ func parseVersion(v string, minParts int) ([]int, bool) {
 
 func abs(n int) int {
 	return max(n, -n)
+}
+
+// validateOSDisk checks the pools' OS disk: an ephemeral one must fit the local disk of both
+// pools' sizes, and only sizes whose local disk is known are taken for it.
+func (s *Settings) validateOSDisk(p *problems) {
+	c := s.Cluster
+	if c.OSDiskSizeGB < azurerules.MinOSDiskGB || c.OSDiskSizeGB > azurerules.MaxOSDiskGB {
+		p.add("aks.osDiskSizeGB", "%d must be between %d (the AKS image) and %d", c.OSDiskSizeGB, azurerules.MinOSDiskGB, azurerules.MaxOSDiskGB)
+	}
+	switch c.OSDiskType {
+	case OSDiskManaged:
+		return
+	case OSDiskEphemeral:
+	default:
+		p.add("aks.osDiskType", "%q is not one of %s, %s", c.OSDiskType, OSDiskEphemeral, OSDiskManaged)
+		return
+	}
+	for _, pool := range []struct{ key, size string }{{"aks.nodeSize", c.NodeSize}, {"aks.userPool.nodeSize", c.UserPool.NodeSize}} {
+		known, err := azurerules.EphemeralOSDisk(pool.size, c.OSDiskSizeGB)
+		switch {
+		case pool.size == "":
+			// reported as required
+		case !known:
+			p.add(pool.key, "%s: no local disk size known for an ephemeral OS disk; use one of %s, or set aks.osDiskType to %s",
+				pool.size, strings.Join(azurerules.EphemeralOSDiskSizes(), ", "), OSDiskManaged)
+		case err != nil:
+			p.add(pool.key, "%v: pick a size with a larger temp disk (a \"d\" size), lower aks.osDiskSizeGB, or set aks.osDiskType to %s", err, OSDiskManaged)
+		}
+	}
 }
 
 func checkZones(p *problems, key string, zones []string) {

@@ -35,10 +35,13 @@ type ClusterArgs struct {
 	// MaxSurge and DrainTimeoutMinutes are both pools' upgrade settings.
 	MaxSurge            int
 	DrainTimeoutMinutes int
-	Defender            bool               // optional: Microsoft Defender for Containers
-	SecretsProvider     bool               // optional: the Key Vault Secrets Provider add-on, rotating secrets
-	WorkspaceID         pulumi.StringInput // Container Insights, Defender and control-plane logs
-	Zones               []string           // optional: availability zones of the system pool
+	// OSDiskType and OSDiskSizeGB are both pools' OS disk (Ephemeral or Managed).
+	OSDiskType      string
+	OSDiskSizeGB    int
+	Defender        bool               // optional: Microsoft Defender for Containers
+	SecretsProvider bool               // optional: the Key Vault Secrets Provider add-on, rotating secrets
+	WorkspaceID     pulumi.StringInput // Container Insights, Defender and control-plane logs
+	Zones           []string           // optional: availability zones of the system pool
 	// PodCIDR is optional: Azure CNI Overlay's pod range; empty gives pods VNet IPs from the node
 	// subnet (node-subnet CNI) and sends no pod range.
 	PodCIDR             string

@@ -159,6 +159,8 @@ func clusterArgs(cfg *settings.Settings, p *Platform) spoke.ClusterArgs {
 		Tier:                 c.Tier,
 		MaxSurge:             c.MaxSurge,
 		DrainTimeoutMinutes:  c.DrainTimeoutMinutes,
+		OSDiskType:           c.OSDiskType,
+		OSDiskSizeGB:         c.OSDiskSizeGB,
 		Defender:             c.Defender,
 		SecretsProvider:      cfg.KeyVault.Enabled,
 		WorkspaceID:          p.WorkspaceID,

@@ -95,6 +95,19 @@ func TestTheOfflineAzureRefusesWhatARMRefuses(t *testing.T) {
 		// A VNet links to one private DNS zone of a name, once (Microsoft Learn, "What is a virtual
 		// network link?"; Azure/ARO-RP#796): a second zone of the same name elsewhere, or a second
 		// link to the same zone, is refused.
+		// An ephemeral OS disk must fit the size's temp disk: 75 GiB on Standard_D2ds_v5 (Microsoft
+		// Learn, Ddsv5 series, checked 2026-12-06; AKS VMCannotFitEphemeralOSDisk).
+		{"a cluster whose system pool's ephemeral OS disk outgrows the temp disk", azuretype.ManagedCluster, resource.NewPropertyMapFromMap(map[string]any{
+			"resourceGroupName": rg, "resourceName": "aks-test", "agentPoolProfiles": []any{
+				map[string]any{"name": "system", "vmSize": "Standard_D2ds_v5", "osDiskType": "Ephemeral", "osDiskSizeGB": 76}}}),
+			"VMCannotFitEphemeralOSDisk: the OS disk of 76 GiB does not fit the 75 GiB temp disk of Standard_D2ds_v5"},
+		{"the cluster with an OS disk that fits", azuretype.ManagedCluster, resource.NewPropertyMapFromMap(map[string]any{
+			"resourceGroupName": rg, "resourceName": "aks-test", "location": "westeurope", "dnsPrefix": "aks-test", "kubernetesVersion": "1.36",
+			"apiServerAccessProfile": map[string]any{"privateDNSZone": "system"}, "agentPoolProfiles": []any{
+				map[string]any{"name": "system", "vmSize": "Standard_D2ds_v5", "osDiskType": "Ephemeral", "osDiskSizeGB": 75}}}), ""},
+		{"a pool on a size without a local disk", azuretype.AgentPool, resource.NewPropertyMapFromMap(map[string]any{
+			"resourceGroupName": rg, "resourceName": "aks-test", "agentPoolName": "user", "vmSize": "Standard_D4s_v5", "osDiskType": "Ephemeral", "osDiskSizeGB": 30}),
+			"VMCannotFitEphemeralOSDisk: Standard_D4s_v5 has no local disk"},
 		{"a zone", azuretype.PrivateZone, zone(rg), ""},
 		{"its link to the VNet", azuretype.VNetLink, zoneLink(rg, "link-a"), ""},
 		{"the same zone's name in another group", azuretype.ResourceGroup, resource.NewPropertyMapFromMap(map[string]any{"resourceGroupName": "rg-other"}), ""},

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -554,4 +555,21 @@ func TestEveryNodeAndVMEncryptsAtHostWithTheFeatureRegistered(t *testing.T) {
 	// Learn, "Enable end-to-end encryption using encryption at host", checked 2026-12-06); the
 	// register command registers what azuretype.Features lists.
 	assert.Contains(t, azuretype.Features, azuretype.Feature{Namespace: "Microsoft.Compute", Name: "EncryptionAtHost"})
+}
+
+func TestNodePoolsRunEphemeralOSDisksTheirTempDisksHold(t *testing.T) {
+	// Ephemeral OS disks (nothing persists, nodes reimage fast) of 128 GiB, AKS's size for nodes
+	// under 8 vCPUs, on both pools of both stacks: the shipped Standard_D4ds_v5 (dev) and
+	// Standard_D8ds_v5 (prod) have 150 and 300 GiB temp disks (Microsoft Learn, Ddsv5 series,
+	// checked 2026-12-06). Catches a pool that drops either setting: AKS would then pick the
+	// disk's type and size itself.
+	for _, stack := range []string{"dev", "prod"} {
+		res := mocktest.RunStack(t, stack)
+		system := mocktest.At(res.One(t, azuretype.ManagedCluster).Inputs, "agentPoolProfiles", 0).ObjectValue()
+		user := res.One(t, azuretype.AgentPool).Inputs
+		for name, pool := range map[string]resource.PropertyMap{"system": system, "user": user} {
+			assert.Equal(t, "Ephemeral", mocktest.Str(pool, "osDiskType"), "%s %s pool", stack, name)
+			assert.Equal(t, 128.0, mocktest.At(pool, "osDiskSizeGB").NumberValue(), "%s %s pool", stack, name)
+		}
+	}
 }

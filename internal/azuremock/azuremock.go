@@ -124,6 +124,14 @@ func (c *Cloud) Check(typ string, inputs resource.PropertyMap) error {
 			}
 		}
 	}
+	for _, pool := range agentPools(typ, inputs) {
+		size, _ := known(pool, "vmSize")
+		if disk, _ := known(pool, "osDiskType"); disk == "Ephemeral" && pool["osDiskSizeGB"].IsNumber() {
+			if _, err := azurerules.EphemeralOSDisk(size, int(pool["osDiskSizeGB"].NumberValue())); err != nil {
+				return refused(err)
+			}
+		}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if rg, ok := known(inputs, "resourceGroupName"); ok && typ != azuretype.ResourceGroup && !c.existsLocked(groupID(rg)) {
@@ -155,6 +163,21 @@ func (c *Cloud) Check(typ string, inputs resource.PropertyMap) error {
 		return refused(err)
 	}
 	return c.checkStaticAddresses(typ, inputs, refused)
+}
+
+// agentPools are a cluster's inline pools, or the agent pool itself.
+func agentPools(typ string, inputs resource.PropertyMap) []resource.PropertyMap {
+	switch typ {
+	case azuretype.AgentPool:
+		return []resource.PropertyMap{inputs}
+	case azuretype.ManagedCluster:
+		var out []resource.PropertyMap
+		for _, p := range items(inputs["agentPoolProfiles"]) {
+			out = append(out, object(p))
+		}
+		return out
+	}
+	return nil
 }
 
 // checkStaticAddresses refuses a static private address outside its subnet, among Azure's
