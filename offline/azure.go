@@ -120,7 +120,10 @@ func claims(typ string, in resource.PropertyMap) []claim {
 		}
 	case azuretype.FirewallPolicy, azuretype.RuleCollectionGroup:
 		add("firewall policy "+str("firewallPolicyName"), true)
-	case azuretype.ManagedCluster, azuretype.AgentPool:
+	case azuretype.ManagedCluster, azuretype.AgentPool, azuretype.MaintenanceConfig:
+		// AKS runs one operation on a cluster at a time (OperationNotAllowed while an agent pool
+		// operation is in progress); a maintenance configuration is taken to be one (inferred:
+		// no report either way, checked 2026-12-06).
 		add("cluster "+str("resourceName"), true)
 	case azuretype.FederatedCredential:
 		// ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity (Microsoft Learn,

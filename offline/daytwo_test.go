@@ -280,6 +280,12 @@ func TestTearingDownProdFollowsTheRunbook(t *testing.T) {
 	st, err := offline.ParseState(deployment)
 	require.NoError(t, err)
 	before := len(st.Resources)
+	// Prod's maintenance windows follow the user pool, one after the other (AKS runs one
+	// operation on a cluster at a time), and so lengthen the critical path by 2 x 10 s.
+	model, err := offline.DeployModel(st)
+	require.NoError(t, err)
+	assert.Contains(t, model.Summary(), "critical path 25m5s\n  hub-rg -> firewall-policy -> firewall-network-rules -> firewall-application-rules -> firewall -> "+
+		"firewall-default-route -> cluster -> cluster-user-pool -> cluster-aksManagedAutoUpgradeSchedule -> cluster-aksManagedNodeOSUpgradeSchedule\n")
 
 	// protect: true makes the destroy's preview refuse, before anything is deleted.
 	err = s.Destroy(ctx)

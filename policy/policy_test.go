@@ -83,6 +83,8 @@ var variantEdits = map[string]func(map[string]any){
 	"dev-nodeSubnet":      mocktest.All(mocktest.Set("aks", "cni", "nodeSubnet"), mocktest.Set("aks", "maxPods", 30)),
 	"dev-gateway":         mocktest.All(mocktest.Set("hub", "gatewaySubnet", "10.0.0.192/27"), mocktest.Set("hub", "hasGateway", true)),
 	"dev-admin-groups":    mocktest.Set("aks", "adminGroupObjectIds", []any{"0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"}),
+	"dev-maintenance": mocktest.Set("aks", "maintenance", map[string]any{"autoUpgrade": map[string]any{"dayOfWeek": "Sunday", "startTime": "00:00"},
+		"nodeOS": map[string]any{"dayOfWeek": "Sunday", "startTime": "04:00"}}),
 }
 
 // variants are the shipped stacks and the dev stack's other modes.
@@ -578,6 +580,17 @@ var brokenTwins = []brokenTwin{
 		set(res.First(azuretype.ManagedCluster), "prod", "tags", "environment")
 		set(res.First(azuretype.ManagedCluster), nil, "sku")
 	}, "a production cluster runs without the uptime SLA (sku.tier Standard or Premium)"},
+
+	// maintenance-windows-in-production: dev with both windows (patch and NodeImage channels),
+	// tagged prod, each window in turn renamed away.
+	{"maintenance-windows-in-production", "auto-upgrade-window-missing", "dev-maintenance", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.ManagedCluster), "prod", "tags", "environment")
+		set(res.OfType(azuretype.MaintenanceConfig)[0], "default", "name")
+	}, "the patch auto-upgrade channel has no window (aksManagedAutoUpgradeSchedule)"},
+	{"maintenance-windows-in-production", "node-os-window-missing", "dev-maintenance", func(t *testing.T, res *mocktest.Result) {
+		set(res.First(azuretype.ManagedCluster), "prod", "tags", "environment")
+		set(res.OfType(azuretype.MaintenanceConfig)[1], "default", "name")
+	}, "the NodeImage node OS channel has no window (aksManagedNodeOSUpgradeSchedule)"},
 
 	// pools-upgrade-settings: each setting, on the inline system pool and the AgentPool (user).
 	{"pools-upgrade-settings", "system-surge-unset", "dev", func(t *testing.T, res *mocktest.Result) {

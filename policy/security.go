@@ -32,6 +32,8 @@ func security() []policyx.Policy {
 			mandatory, []string{azuretype.ManagedCluster, azuretype.AgentPool}, poolsAutoscale),
 		resourcePolicy("cluster-sla-in-production", "A cluster tagged environment prod runs the Standard or Premium tier: Free has no uptime SLA (Microsoft Learn, AKS pricing tiers, checked 2026-12-06).",
 			mandatory, cluster, clusterSLAInProduction),
+		stackPolicy("maintenance-windows-in-production", "A cluster tagged environment prod upgrades only in its windows: aksManagedAutoUpgradeSchedule when its upgrade channel is not none, aksManagedNodeOSUpgradeSchedule when its node OS channel is NodeImage or SecurityPatch; without them AKS upgrades at any time (Microsoft Learn, Planned Maintenance, checked 2026-12-06).",
+			maintenanceWindowsInProduction),
 		resourcePolicy("pools-upgrade-settings", "Every node pool sets its upgrade surge and node drain timeout, so an upgrade replaces nodes a few at a time within the subnet the config sized (Microsoft Learn, AKS upgrade options).",
 			mandatory, []string{azuretype.ManagedCluster, azuretype.AgentPool}, poolsUpgradeSettings),
 		resourcePolicy("pools-os-disk", "Every node pool names its OS disk type and size (unset, AKS falls back to a managed disk where an ephemeral one does not fit, or gives an ephemeral one the whole temp disk), and an ephemeral OS disk fits its size's temp disk (Microsoft Learn, ephemeral OS disks on AKS, checked 2026-12-06).",
@@ -116,6 +118,26 @@ func clusterSLAInProduction(r resource) []string {
 		return []string{"a production cluster runs without the uptime SLA (sku.tier Standard or Premium)"}
 	}
 	return nil
+}
+
+func maintenanceWindowsInProduction(s stack) (v []violation) {
+	for _, c := range s.ofType(azuretype.ManagedCluster) {
+		if str(c.Props, "tags", "environment") != "prod" {
+			continue
+		}
+		windows := map[string]bool{}
+		for _, m := range s.referrers(azuretype.MaintenanceConfig, "resourceName", c) {
+			windows[m.azureName()] = true
+		}
+		if channel := str(c.Props, "autoUpgradeProfile", "upgradeChannel"); channel != "none" && !windows["aksManagedAutoUpgradeSchedule"] {
+			v = append(v, violation{c.URN, fmt.Sprintf("the %s auto-upgrade channel has no window (aksManagedAutoUpgradeSchedule)", channel)})
+		}
+		if channel := str(c.Props, "autoUpgradeProfile", "nodeOSUpgradeChannel"); slices.Contains([]string{"NodeImage", "SecurityPatch"}, channel) &&
+			!windows["aksManagedNodeOSUpgradeSchedule"] {
+			v = append(v, violation{c.URN, fmt.Sprintf("the %s node OS channel has no window (aksManagedNodeOSUpgradeSchedule)", channel)})
+		}
+	}
+	return v
 }
 
 // pools are a cluster's inline pools, or the pool an AgentPool is, each with its name.

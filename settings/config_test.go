@@ -229,6 +229,39 @@ func TestInvalidConfigIsRejectedByKeyBeforeAnyResource(t *testing.T) {
 			[]string{"aks.osDiskSizeGB: 29 must be between 30 (the AKS image) and 2048"}},
 		{"an OS disk larger than AKS takes", mocktest.All(mocktest.Set("aks", "osDiskType", "Managed"), mocktest.Set("aks", "osDiskSizeGB", 2049)),
 			[]string{"aks.osDiskSizeGB: 2049 must be between 30 (the AKS image) and 2048"}},
+		// Maintenance windows (REST spec 2024-10-01 MaintenanceWindow: 4-24 hours, HH:mm, +/-HH:mm,
+		// weekly every 1-4 weeks, daily every 1-7 days for node OS upgrades; Learn "Use Planned
+		// Maintenance", checked 2026-12-06); UTC offsets run from -12:00 to +14:00.
+		{"maintenance windows outside AKS's bounds", mocktest.Set("aks", "maintenance", map[string]any{
+			"autoUpgrade": map[string]any{"dayOfWeek": "sunday", "startTime": "24:00", "utcOffset": "+14:30", "durationHours": 3, "intervalWeeks": 5},
+			"nodeOS":      map[string]any{"schedule": "Daily", "intervalDays": 8, "startTime": "2:00", "utcOffset": "05:30", "durationHours": 25},
+		}), []string{
+			`aks.maintenance.autoUpgrade.dayOfWeek: "sunday" is not a day of the week (Monday ... Sunday)`,
+			"aks.maintenance.autoUpgrade.intervalWeeks: 5 must be between 1 and 4",
+			`aks.maintenance.autoUpgrade.startTime: "24:00" must be a time of day HH:mm from 00:00 to 23:59`,
+			`aks.maintenance.autoUpgrade.utcOffset: "+14:30" must be an offset from UTC, +HH:mm or -HH:mm, between -12:00 and +14:00`,
+			"aks.maintenance.autoUpgrade.durationHours: 3 must be between 4 and 24",
+			"aks.maintenance.nodeOS.intervalDays: 8 must be between 1 and 7",
+			`aks.maintenance.nodeOS.startTime: "2:00" must be a time of day HH:mm`,
+			`aks.maintenance.nodeOS.utcOffset: "05:30" must be an offset from UTC`,
+			"aks.maintenance.nodeOS.durationHours: 25 must be between 4 and 24",
+		}},
+		{"an offset west of -12:00", mocktest.Set("aks", "maintenance", map[string]any{"autoUpgrade": map[string]any{"dayOfWeek": "Sunday", "startTime": "01:00", "utcOffset": "-12:01"}}),
+			[]string{`aks.maintenance.autoUpgrade.utcOffset: "-12:01" must be an offset from UTC`}},
+		{"a daily window for the cluster's upgrades", mocktest.Set("aks", "maintenance", map[string]any{"autoUpgrade": map[string]any{"schedule": "Daily", "startTime": "01:00"}}),
+			[]string{"aks.maintenance.autoUpgrade.schedule: Daily is for the node OS window only; the cluster's upgrades take Weekly"}},
+		{"a schedule's fields mixed", mocktest.Set("aks", "maintenance", map[string]any{
+			"autoUpgrade": map[string]any{"dayOfWeek": "Sunday", "startTime": "01:00", "intervalDays": 2},
+			"nodeOS":      map[string]any{"schedule": "Daily", "dayOfWeek": "Sunday", "startTime": "05:00"},
+		}), []string{"aks.maintenance.autoUpgrade.intervalDays: is for a Daily schedule",
+			"aks.maintenance.nodeOS.schedule: a Daily schedule takes intervalDays, not dayOfWeek or intervalWeeks"}},
+		{"a schedule AKS does not have", mocktest.Set("aks", "maintenance", map[string]any{"nodeOS": map[string]any{"schedule": "Monthly", "startTime": "01:00"}}),
+			[]string{`aks.maintenance.nodeOS.schedule: "Monthly" is not one of Weekly, Daily`}},
+		{"windows for channels that upgrade nothing", mocktest.All(mocktest.Set("aks", "upgradeChannel", "none"), mocktest.Set("aks", "nodeOSUpgradeChannel", "Unmanaged"),
+			mocktest.Set("aks", "maintenance", map[string]any{"autoUpgrade": map[string]any{"dayOfWeek": "Sunday", "startTime": "01:00"},
+				"nodeOS": map[string]any{"dayOfWeek": "Sunday", "startTime": "05:00"}})),
+			[]string{"aks.maintenance.autoUpgrade: a window for aks.upgradeChannel none upgrades nothing",
+				"aks.maintenance.nodeOS: a window for aks.nodeOSUpgradeChannel Unmanaged upgrades nothing"}},
 		{"log retention one day short", func(c map[string]any) { c["monitoring"] = map[string]any{"retentionDays": 29} },
 			[]string{"monitoring.retentionDays: 29 must be between 30 and 730"}},
 		{"log retention one day long", func(c map[string]any) { c["monitoring"] = map[string]any{"retentionDays": 731} },
@@ -588,6 +621,18 @@ func TestConfigAtTheLimitsIsAccepted(t *testing.T) {
 		{"the smallest OS disk", mocktest.Set("aks", "osDiskSizeGB", 30)},
 		{"a managed OS disk of 2048 GiB on a size without a local disk", mocktest.All(mocktest.Set("aks", "osDiskType", "Managed"),
 			mocktest.Set("aks", "osDiskSizeGB", 2048), mocktest.Set("aks", "nodeSize", "Standard_F8s_v2"))},
+		{"maintenance windows at AKS's bounds", mocktest.Set("aks", "maintenance", map[string]any{
+			"autoUpgrade": map[string]any{"dayOfWeek": "Saturday", "startTime": "23:59", "utcOffset": "+14:00", "durationHours": 24, "intervalWeeks": 4},
+			"nodeOS":      map[string]any{"schedule": "Daily", "intervalDays": 7, "startTime": "00:00", "utcOffset": "-12:00", "durationHours": 4},
+		})},
+		{"production without an auto-upgrade channel needs no cluster window", func(c map[string]any) {
+			c["protect"] = true
+			c["keyVault"] = map[string]any{"purgeProtection": true}
+			c["aks"].(map[string]any)["adminGroupObjectIds"] = []any{"5e3c0f0a-7b1d-4c2e-9f8a-1d2c3b4a5f60"}
+			c["aks"].(map[string]any)["tier"] = "Standard"
+			c["aks"].(map[string]any)["upgradeChannel"] = "none"
+			c["aks"].(map[string]any)["nodeOSUpgradeChannel"] = "None"
+		}},
 		{"log retention of 730 days", func(c map[string]any) { c["monitoring"] = map[string]any{"retentionDays": 730} }},
 		{"smallest subnets: /26 firewall and Bastion, /27 gateway, /29 jump box", mocktest.All(mocktest.Set("hub", "gatewaySubnet", "10.0.0.224/27"),
 			mocktest.Set("hub", "jumpBoxSubnet", "10.0.1.0/29"))},

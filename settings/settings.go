@@ -126,6 +126,8 @@ type Cluster struct {
 	// persists) or Managed; OSDiskSizeGB its size. Both are fixed once a pool exists.
 	OSDiskType   string `json:"osDiskType"`
 	OSDiskSizeGB int    `json:"osDiskSizeGB"`
+	// Maintenance are the windows of the automatic upgrades; a production stack gets weekly ones.
+	Maintenance Maintenance `json:"maintenance"`
 }
 
 // UserPool is the node pool for workloads, apart from the tainted system pool.
@@ -273,6 +275,7 @@ func Load(ctx *pulumi.Context) (*Settings, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	s.completeMaintenance()
 	errs = append(PlaceholderErrors(ctx.Project(), ctx.Stack(), found), WithoutPlaceholders(s.problems(), found)...)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

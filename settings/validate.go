@@ -351,6 +351,7 @@ func (s *Settings) validateCluster(p *problems) {
 		p.add("aks.nodeSize", "%s is a B-series size, which system node pools refuse; use a D-series size such as Standard_D4ds_v5", c.NodeSize)
 	}
 	s.validateOSDisk(p)
+	s.validateMaintenance(p)
 	if c.MaxPods < azurerules.SystemPoolMinPods || c.MaxPods > 250 {
 		p.add("aks.maxPods", "%d must be between %d (a system node pool must run at least %d pods per node) and 250",
 			c.MaxPods, azurerules.SystemPoolMinPods, azurerules.SystemPoolMinPods)

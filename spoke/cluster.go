@@ -36,12 +36,14 @@ type ClusterArgs struct {
 	MaxSurge            int
 	DrainTimeoutMinutes int
 	// OSDiskType and OSDiskSizeGB are both pools' OS disk (Ephemeral or Managed).
-	OSDiskType      string
-	OSDiskSizeGB    int
-	Defender        bool               // optional: Microsoft Defender for Containers
-	SecretsProvider bool               // optional: the Key Vault Secrets Provider add-on, rotating secrets
-	WorkspaceID     pulumi.StringInput // Container Insights, Defender and control-plane logs
-	Zones           []string           // optional: availability zones of the system pool
+	OSDiskType   string
+	OSDiskSizeGB int
+	// MaintenanceWindows are optional: when AKS may run the automatic upgrades (any time without).
+	MaintenanceWindows []MaintenanceWindow
+	Defender           bool               // optional: Microsoft Defender for Containers
+	SecretsProvider    bool               // optional: the Key Vault Secrets Provider add-on, rotating secrets
+	WorkspaceID        pulumi.StringInput // Container Insights, Defender and control-plane logs
+	Zones              []string           // optional: availability zones of the system pool
 	// PodCIDR is optional: Azure CNI Overlay's pod range; empty gives pods VNet IPs from the node
 	// subnet (node-subnet CNI) and sends no pod range.
 	PodCIDR             string
@@ -64,6 +66,26 @@ type ClusterArgs struct {
 	Protect  bool // optional: protect the cluster from deletion
 	Tags     map[string]string
 }
+
+// MaintenanceWindow is a weekly or daily window of one automatic upgrade.
+type MaintenanceWindow struct {
+	// Config is aksManagedAutoUpgradeSchedule or aksManagedNodeOSUpgradeSchedule: AKS takes only
+	// these names (and the legacy default).
+	Config string
+	// DayOfWeek and IntervalWeeks make a weekly window; IntervalDays a daily one.
+	DayOfWeek     string
+	IntervalWeeks int
+	IntervalDays  int
+	StartTime     string // HH:mm in UTCOffset
+	UTCOffset     string
+	DurationHours int
+}
+
+// Names AKS gives the maintenance configurations of the two automatic upgrades.
+const (
+	AutoUpgradeSchedule = "aksManagedAutoUpgradeSchedule"
+	NodeOSSchedule      = "aksManagedNodeOSUpgradeSchedule"
+)
 
 // UserPoolArgs configures the workload pool, apart from the tainted system pool.
 type UserPoolArgs struct {
@@ -202,9 +224,18 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 
 	// A pool of its own resource: the cluster's inline pools cannot be changed in place.
 	// The cluster autoscaler moves the user pool's node count; the program sets its bounds.
-	if _, err = containerservice.NewAgentPool(ctx, name+"-user-pool", userPool(args, cluster.Name, tags), parent,
-		pulumi.IgnoreChanges([]string{"count"})); err != nil {
+	pool, err := containerservice.NewAgentPool(ctx, name+"-user-pool", userPool(args, cluster.Name, tags), parent,
+		pulumi.IgnoreChanges([]string{"count"}))
+	if err != nil {
 		return nil, err
+	}
+	// AKS runs one operation on a cluster at a time: each window follows the pool and the other.
+	previous := pulumi.Resource(pool)
+	for _, w := range args.MaintenanceWindows {
+		if previous, err = containerservice.NewMaintenanceConfiguration(ctx, name+"-"+w.Config, maintenanceConfiguration(args, cluster.Name, w),
+			parent, pulumi.DependsOn([]pulumi.Resource{previous})); err != nil {
+			return nil, err
+		}
 	}
 	if _, err := diagnostics.New(ctx, name+"-diagnostics", cluster.ID().ToStringOutput(), args.WorkspaceID,
 		diagnostics.Logs{Categories: controlPlaneLogs}, parent); err != nil {

@@ -121,6 +121,28 @@ func userPool(args ClusterArgs, clusterName pulumi.StringInput, tags pulumi.Stri
 	}
 }
 
+// maintenanceConfiguration is one window of the cluster named clusterName. The start date is
+// left out: AKS refuses a date in the past, which a fixed date becomes by the next update
+// (hashicorp/terraform-provider-azurerm#22762).
+func maintenanceConfiguration(args ClusterArgs, clusterName pulumi.StringInput, w MaintenanceWindow) *containerservice.MaintenanceConfigurationArgs {
+	schedule := containerservice.ScheduleArgs{Weekly: containerservice.WeeklyScheduleArgs{
+		DayOfWeek: pulumi.String(w.DayOfWeek), IntervalWeeks: pulumi.Int(w.IntervalWeeks)}}
+	if w.IntervalDays > 0 {
+		schedule = containerservice.ScheduleArgs{Daily: containerservice.DailyScheduleArgs{IntervalDays: pulumi.Int(w.IntervalDays)}}
+	}
+	return &containerservice.MaintenanceConfigurationArgs{
+		ResourceGroupName: args.ResourceGroupName,
+		ResourceName:      clusterName,
+		ConfigName:        pulumi.String(w.Config),
+		MaintenanceWindow: containerservice.MaintenanceWindowArgs{
+			Schedule:      schedule,
+			StartTime:     pulumi.String(w.StartTime),
+			UtcOffset:     pulumi.String(w.UTCOffset),
+			DurationHours: pulumi.Int(w.DurationHours),
+		},
+	}
+}
+
 // securityProfile turns on workload identity and the image cleaner (a weekly sweep of unused,
 // vulnerable images), and Defender when asked.
 func securityProfile(args ClusterArgs) containerservice.ManagedClusterSecurityProfileArgs {

@@ -161,6 +161,7 @@ func clusterArgs(cfg *settings.Settings, p *Platform) spoke.ClusterArgs {
 		DrainTimeoutMinutes:  c.DrainTimeoutMinutes,
 		OSDiskType:           c.OSDiskType,
 		OSDiskSizeGB:         c.OSDiskSizeGB,
+		MaintenanceWindows:   maintenanceWindows(c.Maintenance),
 		Defender:             c.Defender,
 		SecretsProvider:      cfg.KeyVault.Enabled,
 		WorkspaceID:          p.WorkspaceID,
@@ -378,6 +379,21 @@ func extraApplicationRules(rules []settings.ApplicationRule) []firewall.Applicat
 	out := make([]firewall.ApplicationRule, len(rules))
 	for i, r := range rules {
 		out[i] = firewall.ApplicationRule(r)
+	}
+	return out
+}
+
+// maintenanceWindows are the cluster's windows: the auto-upgrade's, then the node OS's.
+func maintenanceWindows(m settings.Maintenance) []spoke.MaintenanceWindow {
+	var out []spoke.MaintenanceWindow
+	for _, w := range []struct {
+		config string
+		window *settings.MaintenanceWindow
+	}{{spoke.AutoUpgradeSchedule, m.AutoUpgrade}, {spoke.NodeOSSchedule, m.NodeOS}} {
+		if w.window != nil {
+			out = append(out, spoke.MaintenanceWindow{Config: w.config, DayOfWeek: w.window.DayOfWeek, IntervalWeeks: w.window.IntervalWeeks,
+				IntervalDays: w.window.IntervalDays, StartTime: w.window.StartTime, UTCOffset: w.window.UTCOffset, DurationHours: w.window.DurationHours})
+		}
 	}
 	return out
 }

@@ -439,9 +439,9 @@ func TestEveryResourceIsParentedToItsComponentAndUsesTheExplicitProvider(t *test
 
 // taggable are the types the program creates that Azure lets carry tags, and untaggable the rest
 // (Microsoft Learn, "Tag support for Azure resources", checked 2026-12-05: child resources such as
-// routes, peerings, rule collection groups, forwarding rules, ruleset links and zone groups, and
-// extension resources such as role assignments, diagnostic settings and DCR associations, take
-// no tags).
+// routes, peerings, rule collection groups, forwarding rules, ruleset links, zone groups and
+// maintenance configurations, and extension resources such as role assignments, diagnostic
+// settings and DCR associations, take no tags).
 var (
 	taggable = []string{
 		azuretype.ResourceGroup, azuretype.VNet, azuretype.RouteTable, azuretype.PublicIP, azuretype.FirewallPolicy, azuretype.Firewall,
@@ -453,7 +453,7 @@ var (
 	untaggable = []string{
 		azuretype.Route, azuretype.RuleCollectionGroup, azuretype.Peering, azuretype.ForwardingRule, azuretype.RulesetLink,
 		azuretype.RoleAssignment, azuretype.DiagnosticSetting, azuretype.DataCollectionRuleLink, azuretype.PrivateDNSZoneGroup,
-		azuretype.FederatedCredential,
+		azuretype.FederatedCredential, azuretype.MaintenanceConfig,
 	}
 )
 
@@ -572,4 +572,35 @@ func TestNodePoolsRunEphemeralOSDisksTheirTempDisksHold(t *testing.T) {
 			assert.Equal(t, 128.0, mocktest.At(pool, "osDiskSizeGB").NumberValue(), "%s %s pool", stack, name)
 		}
 	}
+}
+
+func TestProductionUpgradesOnlyInItsWeeklyWindows(t *testing.T) {
+	// A production stack that names no window gets weekly ones: the cluster's upgrades early on
+	// Sunday, the node images after them, four hours each, the least AKS takes (Microsoft Learn,
+	// "Use Planned Maintenance", checked 2026-12-06); AKS takes only these two names for them.
+	// Catches a default dropped or moved, or a window that does not wait for the pool (AKS runs
+	// one operation on a cluster at a time).
+	res := mocktest.RunStack(t, "prod")
+	configs := res.OfType(azuretype.MaintenanceConfig)
+	require.Len(t, configs, 2)
+	auto, nodeOS := configs[0], configs[1]
+	weekly := func(start string) map[string]any {
+		return map[string]any{"schedule": map[string]any{"weekly": map[string]any{"dayOfWeek": "Sunday", "intervalWeeks": 1.0}},
+			"startTime": start, "utcOffset": "+00:00", "durationHours": 4.0}
+	}
+	assert.Equal(t, "aksManagedAutoUpgradeSchedule", mocktest.Str(auto.Inputs, "configName"))
+	assert.Equal(t, weekly("00:00"), mocktest.At(auto.Inputs, "maintenanceWindow").Mappable())
+	assert.Equal(t, "aksManagedNodeOSUpgradeSchedule", mocktest.Str(nodeOS.Inputs, "configName"))
+	assert.Equal(t, weekly("04:00"), mocktest.At(nodeOS.Inputs, "maintenanceWindow").Mappable())
+	assert.True(t, mocktest.DependsOn(auto, res.One(t, azuretype.AgentPool)), "the first window waits for the user pool")
+	assert.True(t, mocktest.DependsOn(nodeOS, auto), "the second waits for the first")
+
+	// Dev names none: AKS upgrades it at any time. A daily node-image window is sent as one.
+	assert.Empty(t, mocktest.RunStack(t, "dev").OfType(azuretype.MaintenanceConfig))
+	daily, err := mocktest.Run(t, "dev", mocktest.WithConfig(t, mocktest.Set("aks", "maintenance",
+		map[string]any{"nodeOS": map[string]any{"schedule": "Daily", "startTime": "22:30", "utcOffset": "+05:30"}})))
+	require.NoError(t, err)
+	window := mocktest.At(daily.One(t, azuretype.MaintenanceConfig).Inputs, "maintenanceWindow").Mappable()
+	assert.Equal(t, map[string]any{"schedule": map[string]any{"daily": map[string]any{"intervalDays": 1.0}},
+		"startTime": "22:30", "utcOffset": "+05:30", "durationHours": 4.0}, window)
 }

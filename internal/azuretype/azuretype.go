@@ -39,6 +39,7 @@ const (
 	RoleAssignment         = "azure-native:authorization:RoleAssignment"
 	ManagedCluster         = "azure-native:containerservice/v20241001:ManagedCluster"
 	AgentPool              = "azure-native:containerservice/v20241001:AgentPool"
+	MaintenanceConfig      = "azure-native:containerservice/v20241001:MaintenanceConfiguration"
 	Workspace              = "azure-native:operationalinsights:Workspace"
 	DiagnosticSetting      = "azure-native:insights:DiagnosticSetting"
 	DataCollectionRule     = "azure-native:insights:DataCollectionRule"
@@ -105,11 +106,14 @@ var Table = map[string]Info{
 	VM:                  {"Microsoft.Compute/virtualMachines", "vmName", true, 2 * time.Minute, estimate},
 	AvailabilitySet:     {"Microsoft.Compute/availabilitySets", "availabilitySetName", true, 5 * time.Second, estimate},
 	// The run command waits for cloud-init to install BIND once the firewall lets it: estimate.
-	RunCommand:             {"Microsoft.Compute/virtualMachines/runCommands", "runCommandName", true, 3 * time.Minute, estimate},
-	Identity:               {"Microsoft.ManagedIdentity/userAssignedIdentities", "resourceName", true, 10 * time.Second, estimate},
-	RoleAssignment:         {"Microsoft.Authorization/roleAssignments", "roleAssignmentName", false, 10 * time.Second, estimate},
-	ManagedCluster:         {"Microsoft.ContainerService/managedClusters", "resourceName", true, 10 * time.Minute, estimate},
-	AgentPool:              {"Microsoft.ContainerService/managedClusters/agentPools", "agentPoolName", true, 4 * time.Minute, estimate},
+	RunCommand:     {"Microsoft.Compute/virtualMachines/runCommands", "runCommandName", true, 3 * time.Minute, estimate},
+	Identity:       {"Microsoft.ManagedIdentity/userAssignedIdentities", "resourceName", true, 10 * time.Second, estimate},
+	RoleAssignment: {"Microsoft.Authorization/roleAssignments", "roleAssignmentName", false, 10 * time.Second, estimate},
+	ManagedCluster: {"Microsoft.ContainerService/managedClusters", "resourceName", true, 10 * time.Minute, estimate},
+	AgentPool:      {"Microsoft.ContainerService/managedClusters/agentPools", "agentPoolName", true, 4 * time.Minute, estimate},
+	// A synchronous PUT (REST spec 2024-10-01, MaintenanceConfigurations_CreateOrUpdate: 200/201, no
+	// polling): estimate.
+	MaintenanceConfig:      {"Microsoft.ContainerService/managedClusters/maintenanceConfigurations", "configName", false, 10 * time.Second, estimate},
 	Workspace:              {"Microsoft.OperationalInsights/workspaces", "workspaceName", true, 1 * time.Minute, estimate},
 	DiagnosticSetting:      {"Microsoft.Insights/diagnosticSettings", "name", false, 10 * time.Second, estimate},
 	DataCollectionRule:     {"Microsoft.Insights/dataCollectionRules", "dataCollectionRuleName", true, 10 * time.Second, estimate},
@@ -163,6 +167,7 @@ var Parents = map[string]Parent{
 	RulesetLink:         {ForwardingRuleset, "dnsForwardingRulesetName"},
 	RunCommand:          {VM, "vmName"},
 	AgentPool:           {ManagedCluster, "resourceName"},
+	MaintenanceConfig:   {ManagedCluster, "resourceName"},
 	PrivateDNSZoneGroup: {PrivateEndpoint, "privateEndpointName"},
 	FederatedCredential: {Identity, "resourceName"},
 	BlobService:         {StorageAccount, "accountName"},
