@@ -102,8 +102,8 @@ func poolsAutoscale(r resource) (v []string) {
 			least = 1 // the system pool keeps a node
 		}
 		minCount, okMin := at(p, "minCount").(float64)
-		maxCount, okMax := at(p, "maxCount").(float64)
-		if !isTrue(p, "enableAutoScaling") || !okMin || !okMax || minCount < least || maxCount < max(minCount, 1) || maxCount > 1000 {
+		maxCount, _ := at(p, "maxCount").(float64) // missing is 0, below the least maximum
+		if !isTrue(p, "enableAutoScaling") || !okMin || minCount < least || maxCount < max(minCount, 1) || maxCount > 1000 {
 			v = append(v, fmt.Sprintf("pool %s does not autoscale within %v <= min <= max <= 1000", name, least))
 		}
 		if isTrue(p, "enableNodePublicIP") {

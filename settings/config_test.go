@@ -414,8 +414,6 @@ func TestInvalidConfigIsRejectedByKeyBeforeAnyResource(t *testing.T) {
 			"name": "web", "targetFqdns": []any{"example.com"}, "protocols": []any{"Https:", "Ftp:21"}}}),
 			[]string{`firewall.extraApplicationRules[0].protocols: "Https:" must be Http:<port>, Https:<port> or Mssql:<port>`,
 				`firewall.extraApplicationRules[0].protocols: "Ftp:21" must be Http:<port>, Https:<port> or Mssql:<port>`}},
-		{"registry name of 51 characters", func(c map[string]any) { c["namePrefix"] = strings.Repeat("p", 40) },
-			[]string{"namePrefix: the registry name cr" + strings.Repeat("p", 40) + "devxxxxxx would be 51 characters, more than the 50 Azure allows"}},
 		{"vault name of 25 characters", func(c map[string]any) { c["namePrefix"] = "platformte"; c["environment"] = "test" },
 			[]string{"namePrefix: the Key Vault name kv-platformte-test-xxxxxx would be 25 characters, more than the 24 Azure allows: shorten namePrefix or environment"}},
 		{"vault generation below zero", mocktest.Set("keyVault", "generation", -1),

@@ -582,9 +582,6 @@ func validPortRange(port string) bool {
 	return port == "*" || (azurerules.IsPortRange(port) && !strings.HasPrefix(port, "0"))
 }
 
-// Smallest subnet of the forwarder mode: two forwarders need a /29 (three usable addresses).
-const forwarderSubnetMaxBits = 29
-
 func (s *Settings) validateDNS(p *problems) {
 	d := s.DNS
 	if !slices.Contains([]string{ZoneSystem, ZoneCustom}, d.ZoneMode) {
@@ -606,7 +603,6 @@ func (s *Settings) validateDNS(p *problems) {
 		p.add("dns.resolver", "%q is not one of %s, %s, %s", d.Resolver, ResolverAzure, ResolverForwarder, ResolverPrivate)
 	}
 	if d.Resolver == ResolverForwarder {
-		checkMinSize(p, "dns.forwarderSubnet", d.ForwarderSubnet, forwarderSubnetMaxBits)
 		if d.ForwarderSize == "" {
 			p.add("dns.forwarderSize", "required: a VM size such as Standard_B2s")
 		}
@@ -656,18 +652,12 @@ func checkResolverSubnet(p *problems, sn namedPrefix) {
 	}
 }
 
-// Globally unique names' limits (Azure resource name rules, Microsoft.ContainerRegistry and
-// Microsoft.KeyVault, checked 2026-11-26): registries 5-50 letters and digits; vaults 3-24 letters,
-// digits and hyphens.
-const (
-	registryNameMax = 50
-	vaultNameMax    = 24
-)
+// vaultNameMax: vault names are 3-24 letters, digits and hyphens (Azure resource name rules,
+// Microsoft.KeyVault, checked 2026-11-26). A registry's 5-50 letters and digits need no check:
+// cr, a prefix of 12 and an environment of 8 with the suffix make 28 at most.
+const vaultNameMax = 24
 
 func (s *Settings) validatePrivateServices(p *problems) {
-	if n := len(s.RegistryName()) + azureid.UniqueSuffixLength; s.Registry.Enabled && n > registryNameMax {
-		p.add("namePrefix", "the registry name %sxxxxxx would be %d characters, more than the %d Azure allows", s.RegistryName(), n, registryNameMax)
-	}
 	if n := len(s.VaultName()) + azureid.UniqueSuffixLength; s.KeyVault.Enabled && n > vaultNameMax {
 		p.add("namePrefix", "the Key Vault name %sxxxxxx would be %d characters, more than the %d Azure allows: shorten namePrefix or environment", s.VaultName(), n, vaultNameMax)
 	}
