@@ -18,6 +18,7 @@ import (
 )
 
 func TestTheBootstrapRunsThroughTheEngineUnderAzuresLocks(t *testing.T) {
+	t.Parallel()
 	// The bootstrap's own project and stack file (placeholders filled with stand-ins), through the
 	// real engine against the offline Azure: its parents first, one federated credential at a
 	// time per identity, and a second preview that changes nothing.

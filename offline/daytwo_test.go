@@ -44,6 +44,7 @@ var dnsStacks = map[string]string{
 }
 
 func TestEveryStackDeploysWithoutConflictUnderAzuresLocks(t *testing.T) {
+	t.Parallel()
 	roots := map[string]string{}
 	for _, name := range mocktest.StackNames(t) {
 		roots[name] = ".."
@@ -55,6 +56,7 @@ func TestEveryStackDeploysWithoutConflictUnderAzuresLocks(t *testing.T) {
 	}
 	for name, root := range roots {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			ctx, s := openEngine(t, root, name)
 			_, err := s.Up(ctx) // the engine's default parallelism
 			require.NoError(t, err)
@@ -63,6 +65,7 @@ func TestEveryStackDeploysWithoutConflictUnderAzuresLocks(t *testing.T) {
 }
 
 func TestRemovingAnOrderingDependencyGetsTheConflictAzureGives(t *testing.T) {
+	t.Parallel()
 	// Two VNets peered both ways, as the peering component does, without the DependsOn that puts
 	// the second peering after the first. (An engine-side transform cannot drop a DependsOn: the
 	// engine keeps the registered dependencies; so the variant is written out.)
@@ -99,6 +102,7 @@ func TestRemovingAnOrderingDependencyGetsTheConflictAzureGives(t *testing.T) {
 	// them whatever the clock, at a slow Azure minute and at one so fast they never overlap.
 	for _, minute := range []time.Duration{400 * time.Millisecond, time.Microsecond} {
 		t.Run(minute.String(), func(t *testing.T) {
+			t.Parallel()
 			ctx, s := openEngineWith(t, offline.Options{RepoRoot: "..", Stack: "dev", Program: withoutOrder,
 				Azure: offline.AzureOptions{Minute: minute}})
 			_, err := s.Up(ctx)
@@ -125,6 +129,7 @@ func stateURNs(t *testing.T, ctx context.Context, s *offline.Session) []string {
 }
 
 func TestAFailedCreateConvergesOnTheNextUp(t *testing.T) {
+	t.Parallel()
 	var clean []string
 	for _, r := range mocktest.RunStack(t, "dev").Resources {
 		clean = append(clean, r.URN)
@@ -137,6 +142,7 @@ func TestAFailedCreateConvergesOnTheNextUp(t *testing.T) {
 		"firewall":                         "InternalServerError",
 	} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			ctx, s := openEngineWith(t, offline.Options{RepoRoot: "..", Stack: "dev", Azure: offline.AzureOptions{FailFirstCreate: []string{name}}})
 			i := slices.IndexFunc(clean, func(urn string) bool { return strings.HasSuffix(urn, "::"+name) })
 			require.NotEqual(t, -1, i, "%s is a resource of the dev stack", name)
@@ -174,8 +180,10 @@ func findState(t *testing.T, ctx context.Context, s *offline.Session, typ, name 
 }
 
 func TestAfterAzuresOwnChangesARefreshedPreviewIsEmpty(t *testing.T) {
+	t.Parallel()
 	policyTags := map[string]string{"createdOn": "2026-11-26"}
 	t.Run("autoscaler and patch auto-upgrade", func(t *testing.T) {
+		t.Parallel()
 		ctx, s := openEngine(t, "..", "dev")
 		_, err := s.Up(ctx)
 		require.NoError(t, err)
@@ -190,6 +198,7 @@ func TestAfterAzuresOwnChangesARefreshedPreviewIsEmpty(t *testing.T) {
 		onlyOps(t, changes, apitype.OpSame)
 	})
 	t.Run("tags an Azure Policy adds, left to it", func(t *testing.T) {
+		t.Parallel()
 		ctx, s := openEngineWith(t, offline.Options{RepoRoot: "..", Stack: "dev", Azure: offline.AzureOptions{PolicyTags: policyTags}})
 		require.NoError(t, s.SetConfig(ctx, offline.Project+":policyManagedTags[0]", "createdOn"))
 		_, err := s.Up(ctx)
@@ -201,6 +210,7 @@ func TestAfterAzuresOwnChangesARefreshedPreviewIsEmpty(t *testing.T) {
 		onlyOps(t, changes, apitype.OpSame)
 	})
 	t.Run("the same tags without policyManagedTags would be removed on every up", func(t *testing.T) {
+		t.Parallel()
 		ctx, s := openEngineWith(t, offline.Options{RepoRoot: "..", Stack: "dev", Azure: offline.AzureOptions{PolicyTags: policyTags}})
 		_, err := s.Up(ctx)
 		require.NoError(t, err)
@@ -212,6 +222,7 @@ func TestAfterAzuresOwnChangesARefreshedPreviewIsEmpty(t *testing.T) {
 }
 
 func TestPreviewRefusesToReplaceGuardedResourcesButNotATagEdit(t *testing.T) {
+	t.Parallel()
 	ctx, s := openEngine(t, "..", "dev")
 	_, err := s.Up(ctx)
 	require.NoError(t, err)
@@ -232,6 +243,7 @@ func TestPreviewRefusesToReplaceGuardedResourcesButNotATagEdit(t *testing.T) {
 }
 
 func TestAKubernetesUpgradeMovesOneMinorAndRebuildsOnlyTheJumpBox(t *testing.T) {
+	t.Parallel()
 	// dev deployed on 1.35 with kubectl 1.35 on the jump box, then the runbook's next step: 1.36,
 	// and kubectl with it (validation keeps kubectl within one minor of the cluster).
 	root := editedStack(t, "upgrade", func(dev string) string {
@@ -271,6 +283,7 @@ func TestAKubernetesUpgradeMovesOneMinorAndRebuildsOnlyTheJumpBox(t *testing.T) 
 }
 
 func TestTearingDownProdFollowsTheRunbook(t *testing.T) {
+	t.Parallel()
 	ctx, s := openEngine(t, "..", "prod")
 	_, err := s.Up(ctx)
 	require.NoError(t, err)

@@ -94,6 +94,7 @@ func onlyOps(t *testing.T, changes map[apitype.OpType]int, allowed ...apitype.Op
 }
 
 func TestEngineRunsTheDevStack(t *testing.T) {
+	t.Parallel()
 	ctx, s := openEngine(t, "..", "dev")
 	mocked := mocktest.RunStack(t, "dev")
 
@@ -211,8 +212,10 @@ func editedStack(t *testing.T, name string, edit func(string) string) string {
 }
 
 func TestEveryStackFileLoadsWithTheCLIAndPassesValidation(t *testing.T) {
+	t.Parallel()
 	for _, name := range mocktest.StackNames(t) {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			ctx, s := openEngine(t, "..", name)
 			cfg, err := s.Config(ctx)
 			require.NoError(t, err, "pulumi config --stack %s", name)
@@ -225,6 +228,7 @@ func TestEveryStackFileLoadsWithTheCLIAndPassesValidation(t *testing.T) {
 }
 
 func TestStackFileMissingARequiredKeyFails(t *testing.T) {
+	t.Parallel()
 	root := editedStack(t, "nokey", func(dev string) string {
 		head, _, _ := strings.Cut(dev, "  hubspoke:jumpBox:")
 		return head
@@ -236,6 +240,7 @@ func TestStackFileMissingARequiredKeyFails(t *testing.T) {
 }
 
 func TestEngineRejectsBadConfigAndWritesNothing(t *testing.T) {
+	t.Parallel()
 	root := editedStack(t, "broken", func(dev string) string {
 		return strings.Replace(dev, "addressSpace: 10.1.0.0/16", "addressSpace: 10.0.0.0/16", 1)
 	})
@@ -254,6 +259,7 @@ func TestEngineRejectsBadConfigAndWritesNothing(t *testing.T) {
 }
 
 func TestPolicyPackStopsABrokenResourceBeforeAzureCreatesIt(t *testing.T) {
+	t.Parallel()
 	// The shipped program plus one NSG that admits SSH from the internet: Azure (and the offline
 	// Azure) would create it; only the policy pack's nsg-no-ssh-rdp-from-anywhere stops it.
 	broken := func(ctx *pulumi.Context) error {
@@ -278,6 +284,7 @@ func TestPolicyPackStopsABrokenResourceBeforeAzureCreatesIt(t *testing.T) {
 		"up":      func(ctx context.Context, s *offline.Session) error { _, err := s.Up(ctx); return err },
 	} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			var engineOutput strings.Builder
 			ctx, s := openEngineWith(t, offline.Options{RepoRoot: "..", Stack: "dev", Program: broken, Progress: &engineOutput})
 			require.Error(t, run(ctx, s), "a mandatory violation fails the %s", name)
@@ -298,6 +305,7 @@ func TestPolicyPackStopsABrokenResourceBeforeAzureCreatesIt(t *testing.T) {
 }
 
 func TestTheOneDeploymentRunsThroughTheEngineAndRefusesCIWithoutAdminGroups(t *testing.T) {
+	t.Parallel()
 	// deploy.Run is what cmd/deploy runs against Azure; here against the offline Azure, reading
 	// the stack's config through the real CLI (`pulumi config --json`).
 	ctx, dev := openEngine(t, "..", "dev")
@@ -317,6 +325,7 @@ func TestTheOneDeploymentRunsThroughTheEngineAndRefusesCIWithoutAdminGroups(t *t
 }
 
 func TestTheOfflineRunReportsInShortAndItsCountsAgree(t *testing.T) {
+	t.Parallel()
 	cli, err := offline.FindCLI("..")
 	require.NoError(t, err, "`make test-deps` builds the pinned CLI into bin/")
 	ctx, cancel := context.WithTimeout(context.Background(), engineTimeout)

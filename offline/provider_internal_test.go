@@ -23,6 +23,7 @@ func update(t *testing.T, typ string, olds, news map[string]any) *rpc.UpdateRequ
 }
 
 func TestTheOfflineAzureRefusesWhatAzureSetsOnlyAtCreation(t *testing.T) {
+	t.Parallel()
 	profile := func(customData string) map[string]any {
 		return map[string]any{"osProfile": map[string]any{"customData": customData, "adminUsername": "azureuser"}, "vmSize": "Standard_B2s"}
 	}

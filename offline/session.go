@@ -99,10 +99,13 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 		return nil, err
 	}
 	env := map[string]string{
-		"PULUMI_BACKEND_URL":                          "file://" + backendDir,
-		"PULUMI_CONFIG_PASSPHRASE":                    "offline-run-placeholder-passphrase",
-		"PULUMI_HOME":                                 filepath.Join(opts.StateDir, "home"),
-		"PULUMI_SKIP_UPDATE_CHECK":                    "true",
+		"PULUMI_BACKEND_URL":       "file://" + backendDir,
+		"PULUMI_CONFIG_PASSPHRASE": "offline-run-placeholder-passphrase",
+		"PULUMI_HOME":              filepath.Join(opts.StateDir, "home"),
+		"PULUMI_SKIP_UPDATE_CHECK": "true",
+		// The state is written once, at the end of each operation, not after every step: the
+		// offline state is thrown away or exported at the end, and a run is a quarter faster.
+		"PULUMI_SKIP_CHECKPOINTS":                     "true",
 		"PULUMI_DEBUG_PROVIDERS":                      debugProviders,
 		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
 	}
