@@ -709,3 +709,22 @@ func TestConfigAtTheLimitsIsAccepted(t *testing.T) {
 		})
 	}
 }
+
+func TestValidationReportsInTheSameOrderEveryRun(t *testing.T) {
+	// Keys checked together (both zone lists, a workload identity's two names) are reported in
+	// one order: catches a loop over a Go map, whose order changes from run to run.
+	cfg := mocktest.WithConfig(t, func(c map[string]any) {
+		c["location"] = "westcentralus"
+		c["aks"].(map[string]any)["availabilityZones"] = []any{"1"}
+		c["firewall"] = map[string]any{"availabilityZones": []any{"1"}}
+		c["keyVault"] = map[string]any{"workloadIdentity": map[string]any{"namespace": "Payments", "serviceAccount": "API_user"}}
+	})
+	_, first := mocktest.Run(t, "dev", cfg)
+	require.Error(t, first)
+	assert.Less(t, strings.Index(first.Error(), "aks.availabilityZones"), strings.Index(first.Error(), "firewall.availabilityZones"))
+	assert.Less(t, strings.Index(first.Error(), "keyVault.workloadIdentity.namespace"), strings.Index(first.Error(), "keyVault.workloadIdentity.serviceAccount"))
+	for range 20 {
+		_, again := mocktest.Run(t, "dev", cfg)
+		require.Equal(t, first.Error(), again.Error())
+	}
+}

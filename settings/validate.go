@@ -102,8 +102,9 @@ func (s *Settings) validateLocation(p *problems) {
 		*p = append(*p, err)
 		return
 	}
-	for key, zones := range map[string][]string{"aks.availabilityZones": s.Cluster.AvailabilityZones, "firewall.availabilityZones": s.Firewall.AvailabilityZones} {
-		if len(zones) > 0 && !zonal {
+	zonesByKey := map[string][]string{"aks.availabilityZones": s.Cluster.AvailabilityZones, "firewall.availabilityZones": s.Firewall.AvailabilityZones}
+	for _, key := range sortedKeys(zonesByKey) {
+		if len(zonesByKey[key]) > 0 && !zonal {
 			p.add(key, "%s has no availability zones; leave the list empty there", s.Location)
 		}
 	}
@@ -675,8 +676,9 @@ func (s *Settings) validatePrivateServices(p *problems) {
 		p.add("keyVault.purgeProtection", "a production stack (environment prod or protect true) keeps purge protection on")
 	}
 	if w := k.WorkloadIdentity; w != nil {
-		for key, v := range map[string]string{"namespace": w.Namespace, "serviceAccount": w.ServiceAccount} {
-			if !kubernetesNamePattern.MatchString(v) {
+		names := map[string]string{"namespace": w.Namespace, "serviceAccount": w.ServiceAccount}
+		for _, key := range sortedKeys(names) {
+			if v := names[key]; !kubernetesNamePattern.MatchString(v) {
 				p.add("keyVault.workloadIdentity."+key, "%q must be a Kubernetes name (lowercase letters, digits, '-', at most 63)", v)
 			}
 		}

@@ -128,7 +128,9 @@ func (c *Config) problems() []error {
 		deployCredentials += len(g.Environments)
 	}
 	if d := c.AzureDevOps; d != nil {
-		for key, f := range map[string]Federation{"azureDevOps.preview": d.Preview, "azureDevOps.deploy": d.Deploy} {
+		federations := map[string]Federation{"azureDevOps.deploy": d.Deploy, "azureDevOps.preview": d.Preview}
+		for _, key := range slices.Sorted(maps.Keys(federations)) {
+			f := federations[key]
 			switch {
 			case strings.HasPrefix(f.Issuer, "https://vstoken.dev.azure.com/"):
 				add(key+".issuer", "%q is the Azure DevOps issuer, retired on 2027-07-01: convert the service connection to the Microsoft Entra issuer and copy its issuer and subject", f.Issuer)
