@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"strings"
@@ -69,16 +70,15 @@ type Cloud struct {
 	// deletedVaults are the names of vaults deleted and so soft-deleted: Key Vault names are
 	// global, and a soft-deleted vault keeps its name for its retention period.
 	deletedVaults map[string]bool
-	// zoneLinks are, per VNet and zone name, the link that holds them (zoneLinkKey), and per
-	// link its key, for its delete.
+	// zoneLinks are, per VNet and zone name (zoneLinkKey), the lower-cased ID of the link that
+	// holds them.
 	zoneLinks map[string]string
-	linkKeys  map[string]string
 }
 
 // New is an empty Azure.
 func New() *Cloud {
 	return &Cloud{exists: map[string]int{}, subnets: map[string]netip.Prefix{}, owner: map[netip.Addr]string{}, holding: map[string]netip.Addr{},
-		deletedVaults: map[string]bool{}, zoneLinks: map[string]string{}, linkKeys: map[string]string{}}
+		deletedVaults: map[string]bool{}, zoneLinks: map[string]string{}}
 }
 
 // Create answers a create the way Azure does at once (the unit tests' mocks): it refuses what
@@ -280,7 +280,7 @@ func (c *Cloud) Updated(typ, id string, state resource.PropertyMap) {
 		c.holding[s.holder] = s.addr
 	}
 	if key := zoneLinkKey(typ, state); key != "" {
-		c.zoneLinks[key], c.linkKeys[strings.ToLower(id)] = strings.ToLower(id), key
+		c.zoneLinks[key] = strings.ToLower(id)
 	}
 }
 
@@ -309,10 +309,7 @@ func (c *Cloud) Delete(id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.exists[strings.ToLower(id)]--
-	if key, ok := c.linkKeys[strings.ToLower(id)]; ok {
-		delete(c.zoneLinks, key)
-		delete(c.linkKeys, strings.ToLower(id))
-	}
+	maps.DeleteFunc(c.zoneLinks, func(_, link string) bool { return link == strings.ToLower(id) })
 	vaults := strings.ToLower("/providers/" + azuretype.Table[azuretype.Vault].ARMType + "/")
 	if _, name, ok := strings.Cut(strings.ToLower(id), vaults); ok && !strings.Contains(name, "/") {
 		c.deletedVaults[name] = true // soft delete is always on
